@@ -1,0 +1,36 @@
+# The two commands a newcomer needs:
+#   make lesson   install what is missing, build release, run the pretraining lesson
+#   make test     install what is missing, run every test and check every lesson
+
+SWIFT ?= swift
+BIN   := .build/release/lesson
+LESSONS := $(wildcard Lessons/*.md) $(wildcard Lessons/examples/*.md)
+
+.PHONY: lesson test deps test-deps build unit-tests check-lessons bench clean
+
+lesson: deps build
+	$(BIN) run pretrain
+
+test: test-deps build unit-tests check-lessons
+
+deps:
+	@scripts/install-deps.sh
+
+test-deps:
+	@LESSON_WITH_TEST_TOOLS=1 scripts/install-deps.sh
+	@scripts/install-python-test-deps.sh
+
+build:
+	$(SWIFT) build -c release
+
+unit-tests: build
+	LESSON_BINARY=$(abspath $(BIN)) $(SWIFT) test -c release
+
+check-lessons: build
+	$(BIN) check $(LESSONS)
+
+bench: deps build
+	Benchmarks/compare.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,2 @@
+import LessonKit
+import Pretraining

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the system packages the build needs, only where they are missing.
+# Debian/Ubuntu: apt-get. macOS: Homebrew. Elsewhere: says what is missing and fails.
+set -euo pipefail
+
+need_apt=()
+have_pc() { pkg-config --exists "$1" 2>/dev/null; }
+
+case "$(uname -s)" in
+  Linux)
+    command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+    have_pc libcmark || need_apt+=(libcmark-dev)
+    have_pc openblas || need_apt+=(libopenblas-dev)
+    if [ "${LESSON_WITH_TEST_TOOLS:-0}" = 1 ]; then
+      command -v tmux >/dev/null || need_apt+=(tmux)
+      command -v python3 >/dev/null || need_apt+=(python3 python3-pip)
+    fi
+    if [ ${#need_apt[@]} -eq 0 ]; then exit 0; fi
+    if command -v apt-get >/dev/null; then
+      echo "install-deps: installing ${need_apt[*]}" >&2
+      sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+      $sudo apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    else
+      echo "install-deps: missing system packages: ${need_apt[*]}" >&2
+      echo "install-deps: install the equivalents of libcmark and OpenBLAS (with pkg-config files) and retry." >&2
+      exit 1
+    fi
+    ;;
+  Darwin)
+    if ! command -v cmark >/dev/null && ! have_pc libcmark; then
+      command -v brew >/dev/null || { echo "install-deps: cmark is missing and Homebrew is not installed." >&2; exit 1; }
+      brew install cmark
+    fi
+    ;;
+  *)
+    echo "install-deps: unsupported system $(uname -s); install libcmark and a CBLAS by hand." >&2
+    exit 1
+    ;;
+esac
