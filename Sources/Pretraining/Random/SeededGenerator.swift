@@ -1,0 +1,67 @@
+/// A small, fast, seedable random source: the same seed gives the same stream on every platform.
+///
+/// xoshiro256** seeded through SplitMix64, as its authors recommend. Swift's
+/// `SystemRandomNumberGenerator` cannot be seeded, so everything reproducible in the
+/// library (initialization, batch sampling, dropout-free sampling of text) draws from this.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+  private var state: (UInt64, UInt64, UInt64, UInt64)
+
+  /// Creates a generator whose whole stream is fixed by `seed`.
+  public init(seed: UInt64) {
+    var mixer = seed
+    func splitMix() -> UInt64 {
+      mixer &+= 0x9E37_79B9_7F4A_7C15
+      var z = mixer
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+    state = (splitMix(), splitMix(), splitMix(), splitMix())
+  }
+
+  /// Returns the next 64 random bits.
+  public mutating func next() -> UInt64 {
+    let result = rotateLeft(state.1 &* 5, by: 7) &* 9
+    let shifted = state.1 << 17
+    state.2 ^= state.0
+    state.3 ^= state.1
+    state.1 ^= state.2
+    state.0 ^= state.3
+    state.2 ^= shifted
+    state.3 = rotateLeft(state.3, by: 45)
+    return result
+  }
+
+  /// Returns a uniform integer in `0..<upperBound` without modulo bias.
+  public mutating func uniformInt(below upperBound: Int) -> Int {
+    precondition(upperBound > 0, "uniformInt(below:) needs a positive bound")
+    return Int(next(upperBound: UInt64(upperBound)))
+  }
+
+  /// Returns a uniform Float in `[0, 1)` built from the top 24 bits.
+  public mutating func uniformFloat() -> Float {
+    Float(next() >> 40) * (1.0 / 16_777_216.0)
+  }
+
+  /// Returns a standard normal sample (Box–Muller in Double, then rounded to Float).
+  public mutating func normal() -> Float {
+    // 1 - u keeps the logarithm's argument in (0, 1].
+    let u1 = 1.0 - Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
+    let u2 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
+    return Float((-2.0 * _log(u1)).squareRoot() * _cos(2.0 * Double.pi * u2))
+  }
+
+  private func rotateLeft(_ x: UInt64, by k: UInt64) -> UInt64 {
+    (x << k) | (x >> (64 &- k))
+  }
+}
+
+#if canImport(Glibc)
+import Glibc
+private func _log(_ x: Double) -> Double { Glibc.log(x) }
+private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
+#elseif canImport(Darwin)
+import Darwin
+private func _log(_ x: Double) -> Double { Darwin.log(x) }
+private func _cos(_ x: Double) -> Double { Darwin.cos(x) }
+#endif
