@@ -76,6 +76,31 @@ import Testing
     #expect(abs(try Self.model(order: 2).bitsPerCharacter(on: val) - bits[1]) < 1e-12)
   }
 
+  /// An independent plain-Python implementation (Tools/interop/ngram_reference.py) gets the same losses.
+  @Test(.enabled(if: DataTestSupport.python3 != nil, "python3 is not on PATH; `make test` installs it"))
+  func matchesAnIndependentPythonImplementation() throws {
+    let python = try #require(DataTestSupport.python3)
+    let directory = try DataTestSupport.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let corpus = directory.appendingPathComponent("corpus.txt")
+    try Data(Corpus.shakespeare.utf8).write(to: corpus)
+    let script = DataTestSupport.repositoryRoot.appendingPathComponent("Tools/interop/ngram_reference.py")
+    for k in [0.1, 0.5] {
+      let output = try DataTestSupport.run(python, [script.path, corpus.path, "--k", String(k)])
+      struct Reference: Decodable {
+        let vocab: Int
+        let loss: [String: Double]
+      }
+      let reference = try JSONDecoder().decode(Reference.self, from: Data(output.utf8))
+      #expect(reference.vocab == Self.dataset.tokenizer.vocabularySize)
+      for order in 1...3 {
+        let swiftLoss = try Self.model(order: order, smoothing: k).averageLoss(on: Self.dataset.val)
+        let pythonLoss = try #require(reference.loss[String(order)])
+        #expect(abs(swiftLoss - pythonLoss) < 1e-9, "order \(order), k \(k)")
+      }
+    }
+  }
+
   /// The documented default k must be close to the best k on the val split for bigram and trigram.
   @Test func defaultSmoothingIsNearTheBestOnVal() throws {
     let grid = [1.0, 0.3, 0.1, 0.03, 0.01]

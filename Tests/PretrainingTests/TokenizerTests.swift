@@ -108,3 +108,31 @@ import Testing
     #expect(tokenizer.visible(99) == "<99?>")
   }
 }
+
+@Suite struct TokenizerMetadataTests {
+  @Test func vocabularyJSONRoundTripsEvenForEscapedCharacters() throws {
+    let tokenizer = try CharTokenizer(text: "a\"\\\n\t\u{0}\u{E9}\u{1F600} ")
+    let json = tokenizer.vocabularyJSON
+    #expect(json.hasPrefix("[\"\\u0000\",\"\\t\",\"\\n\","))
+    #expect(try CharTokenizer(vocabularyJSON: json) == tokenizer)
+    #expect(try CharTokenizer(vocabularyJSON: #"["\u00e9", "\ud83d\ude00"]"#).characters == ["\u{E9}", "\u{1F600}"])
+  }
+
+  @Test func malformedStoredVocabulariesAreRejected() {
+    #expect(throws: DataError.self) { try CharTokenizer(vocabularyJSON: "not json") }
+    #expect(throws: DataError.self) { try CharTokenizer(vocabularyJSON: #"{"a": 1}"#) }
+    #expect(throws: DataError.self) { try CharTokenizer(vocabularyJSON: #"["a", 1]"#) }
+    #expect(throws: DataError.self) { try CharTokenizer(vocabularyJSON: #"["a", "a"]"#) }
+    #expect(throws: DataError.self) { try CharTokenizer(vocabularyJSON: #"["ab"]"#) }
+  }
+
+  @Test(.enabled(if: DataTestSupport.python3 != nil, "python3 is not on PATH; `make test` installs it"))
+  func pythonJSONLoadsTheVocabulary() throws {
+    let python = try #require(DataTestSupport.python3)
+    let tokenizer = try CharTokenizer(text: Corpus.shakespeare + "\u{E9}\u{1F600}\"\\")
+    let script = "import json, sys; print(' '.join(str(ord(c)) for c in json.loads(sys.argv[1])))"
+    let output = try DataTestSupport.run(python, ["-c", script, tokenizer.vocabularyJSON])
+    let scalars = output.split(separator: " ").compactMap { UInt32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    #expect(scalars == tokenizer.scalars.map(\.value))
+  }
+}

@@ -79,19 +79,17 @@ public struct CharDataset: Sendable {
   /// - Throws: ``DataError/invalidBatchShape(size:context:)`` or ``DataError/splitTooShort(split:tokens:context:)``.
   public func batch(split: Split, size: Int, context: Int, using rng: inout SeededGenerator) throws -> TokenBatch {
     try checkShape(split: split, size: size, context: context)
-    var inputs: [TokenID] = [], targets: [TokenID] = [], starts: [Int] = []
-    inputs.reserveCapacity(size * context)
-    targets.reserveCapacity(size * context)
     // lesson:begin get-batch
     let data = tokens(split)
+    var inputs: [TokenID] = [], targets: [TokenID] = [], starts: [Int] = []
     for _ in 0..<size {
-      let start = rng.uniformInt(below: data.count - context - 1)  // torch.randint(0, len(d) - T - 1)
+      let start = rng.uniformInt(below: data.count - context - 1)   // torch.randint(0, len(d) - T - 1)
       inputs += data[start ..< start + context]                     // x = d[i : i + T]
       targets += data[start + 1 ..< start + context + 1]            // y = d[i + 1 : i + T + 1]
       starts.append(start)
     }
-    // lesson:end
     return TokenBatch(size: size, context: context, inputs: inputs, targets: targets, starts: starts)
+    // lesson:end
   }
 
   /// Refills `batch` in place with fresh random windows of its own size and context.
