@@ -167,6 +167,9 @@ import Testing
     #expect(throws: DataError.unreadableFile(path: missing.path, reason: "no such file")) {
       try CharDataset(contentsOf: missing)
     }
+    #expect(throws: DataError.unreadableFile(path: directory.path, reason: "it is a directory, not a file")) {
+      try CharDataset(contentsOf: directory)
+    }
   }
 
   @Test func anExistingVocabularyEncodesANewCorpusOrNamesTheStranger() throws {

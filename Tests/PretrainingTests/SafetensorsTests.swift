@@ -231,6 +231,11 @@ import Testing
     #expect(throws: CheckpointError.io(path: url.path, operation: "read", reason: "no such file")) {
       try SafetensorsFile.read(from: url)
     }
+    let directory = try DataTestSupport.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    #expect(throws: CheckpointError.io(path: directory.path, operation: "read", reason: "it is a directory, not a file")) {
+      try SafetensorsFile.read(from: directory)
+    }
   }
 
   // MARK: - Python interop

@@ -299,8 +299,7 @@ public struct SafetensorsFile: Sendable, Equatable {
     do {
       data = try Data(contentsOf: url)
     } catch {
-      let reason = FileManager.default.fileExists(atPath: url.path) ? error.localizedDescription : "no such file"
-      throw CheckpointError.io(path: url.path, operation: "read", reason: reason)
+      throw CheckpointError.io(path: url.path, operation: "read", reason: fileReadFailureReason(url, error))
     }
     return try SafetensorsFile(bytes: [UInt8](data))
   }

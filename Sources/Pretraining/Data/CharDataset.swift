@@ -50,8 +50,7 @@ public struct CharDataset: Sendable {
     do {
       bytes = try Data(contentsOf: url)
     } catch {
-      let reason = FileManager.default.fileExists(atPath: url.path) ? error.localizedDescription : "no such file"
-      throw DataError.unreadableFile(path: url.path, reason: reason)
+      throw DataError.unreadableFile(path: url.path, reason: fileReadFailureReason(url, error))
     }
     guard let text = String(validating: bytes, as: UTF8.self) else {
       throw DataError.invalidUTF8(path: url.path, byteOffset: firstInvalidUTF8Offset(in: bytes))
@@ -128,14 +127,14 @@ public struct CharDataset: Sendable {
   /// Window b starts at `start + b * T`. The lesson contrasts it with random windows: here a
   /// token is only ever seen at one offset within its window.
   ///
-  /// - Throws: ``DataError/windowOutOfRange(split:start:context:tokens:)`` when the last window's
-  ///   target would run past the split.
+  /// - Throws: ``DataError/windowsOutOfRange(split:start:size:context:tokens:)`` when a start is
+  ///   negative or the last window's target would run past the split.
   public func sequentialBatch(split: Split, size: Int, context: Int, startingAt start: Int = 0) throws -> TokenBatch {
     guard size >= 1, context >= 1 else { throw DataError.invalidBatchShape(size: size, context: context) }
     let data = tokens(split)
     let end = start + size * context + 1
     guard start >= 0, end <= data.count else {
-      throw DataError.windowOutOfRange(split: split, start: start, context: size * context, tokens: data.count)
+      throw DataError.windowsOutOfRange(split: split, start: start, size: size, context: context, tokens: data.count)
     }
     let starts = (0..<size).map { start + $0 * context }
     return TokenBatch(

@@ -12,8 +12,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
   case splitTooShort(split: Split, tokens: Int, context: Int)
   /// Batch size or context length that is not positive.
   case invalidBatchShape(size: Int, context: Int)
-  /// A sequential window that would run past the end of its split.
-  case windowOutOfRange(split: Split, start: Int, context: Int, tokens: Int)
+  /// Sequential windows (and the last one's target) that would run past the end of their split.
+  case windowsOutOfRange(split: Split, start: Int, size: Int, context: Int, tokens: Int)
   /// The corpus file could not be read.
   case unreadableFile(path: String, reason: String)
   /// The corpus file is not valid UTF-8.
@@ -34,8 +34,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
       return "the \(split.rawValue) split has \(tokens) tokens, too few for context \(context): random windows need at least context + 2 = \(context + 2) tokens; use a smaller --context or a longer corpus"
     case .invalidBatchShape(let size, let context):
       return "batch size (\(size)) and context length (\(context)) must both be at least 1"
-    case .windowOutOfRange(let split, let start, let context, let tokens):
-      return "a window of \(context) tokens plus its target starting at \(start) runs past the end of the \(split.rawValue) split (\(tokens) tokens)"
+    case .windowsOutOfRange(let split, let start, let size, let context, let tokens):
+      return "\(size) consecutive windows of \(context) tokens from position \(start) need tokens \(start)..<\(start + size * context + 1), but the \(split.rawValue) split has \(tokens) tokens"
     case .unreadableFile(let path, let reason):
       return "cannot read corpus \(path): \(reason)"
     case .invalidUTF8(let path, let byteOffset):

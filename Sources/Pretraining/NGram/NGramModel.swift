@@ -88,7 +88,10 @@ public struct NGramModel: Sendable {
 
   /// The model's probability of `token` right after `prefix` (temperature 1).
   public func probability(of token: TokenID, after prefix: [TokenID]) throws -> Double {
-    try Self.checkRange(prefix + [token], vocabularySize: vocabularySize)
+    try Self.checkRange(prefix, vocabularySize: vocabularySize)
+    guard token >= 0, Int(token) < vocabularySize else {
+      throw NGramError.tokenOutOfRange(token, position: prefix.count, vocabularySize: vocabularySize)
+    }
     return probability(of: Int(token), after: prefix[...])
   }
 
