@@ -91,6 +91,23 @@ import Testing
     #expect(throws: CheckpointError.missingTensor("nope")) { try Self.sample().tensor(named: "nope") }
   }
 
+  @Test func checksNamesAndShapesForAModel() throws {
+    let file = try Self.sample()
+    #expect(try file.tensor(named: "tok.weight", shape: [3, 2]).values.count == 6)
+    #expect(throws: CheckpointError.shapeMismatch(tensor: "tok.weight", expected: [2, 3], found: [3, 2])) {
+      try file.tensor(named: "tok.weight", shape: [2, 3])
+    }
+    try file.checkNames(required: ["tok.weight", "blocks.0.ln1.bias", "step", "empty"], optional: ["head.weight"])
+    #expect(throws: CheckpointError.missingTensors(["pos.weight"])) {
+      try file.checkNames(required: ["tok.weight", "pos.weight"], optional: ["blocks.0.ln1.bias", "step", "empty"])
+    }
+    #expect(throws: CheckpointError.unexpectedTensors(["step", "empty"])) {
+      try file.checkNames(required: ["tok.weight"], optional: ["blocks.0.ln1.bias"])
+    }
+    let many = CheckpointError.unexpectedTensors((0..<8).map { "t\($0)" }).description
+    #expect(many.contains("\"t4\"") && !many.contains("\"t5\"") && many.contains("and 3 more"))
+  }
+
   // MARK: - Damaged and foreign files
 
   @Test func truncatedFilesAreReportedAsTruncated() throws {

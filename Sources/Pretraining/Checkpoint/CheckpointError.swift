@@ -26,6 +26,12 @@ public enum CheckpointError: Error, Sendable, Equatable, CustomStringConvertible
   case invalidTensor(tensor: String, reason: String)
   /// A tensor the caller asked for is absent.
   case missingTensor(String)
+  /// Tensors a model needs that the file lacks.
+  case missingTensors([String])
+  /// Tensors in the file that the model does not have (a checkpoint of another model?).
+  case unexpectedTensors([String])
+  /// A tensor whose shape differs from the model's.
+  case shapeMismatch(tensor: String, expected: [Int], found: [Int])
   /// The file system refused an operation.
   case io(path: String, operation: String, reason: String)
 
@@ -57,8 +63,20 @@ public enum CheckpointError: Error, Sendable, Equatable, CustomStringConvertible
       return "invalid tensor \"\(tensor)\": \(reason)"
     case .missingTensor(let name):
       return "the checkpoint has no tensor named \"\(name)\""
+    case .missingTensors(let names):
+      return "the checkpoint lacks \(names.count) tensor\(names.count == 1 ? "" : "s") the model needs: \(Self.list(names))"
+    case .unexpectedTensors(let names):
+      return "the checkpoint has \(names.count) tensor\(names.count == 1 ? "" : "s") this model does not (is it from another model?): \(Self.list(names))"
+    case .shapeMismatch(let tensor, let expected, let found):
+      return "tensor \"\(tensor)\" has shape \(found) in the checkpoint but \(expected) in the model (was it trained with another configuration?)"
     case .io(let path, let operation, let reason):
       return "cannot \(operation) \(path): \(reason)"
     }
+  }
+
+  /// At most five names, quoted, then a count of the rest.
+  private static func list(_ names: [String]) -> String {
+    let shown = names.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ")
+    return names.count > 5 ? shown + " and \(names.count - 5) more" : shown
   }
 }

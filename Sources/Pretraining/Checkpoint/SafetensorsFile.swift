@@ -106,6 +106,31 @@ public struct SafetensorsFile: Sendable, Equatable {
   /// Tensor names in file order.
   public var names: [String] { tensors.map(\.name) }
 
+  /// The tensor called `name`, checked against the shape the caller expects.
+  ///
+  /// - Throws: ``CheckpointError/missingTensor(_:)`` or ``CheckpointError/shapeMismatch(tensor:expected:found:)``.
+  public func tensor(named name: String, shape: [Int]) throws -> SafetensorsTensor {
+    let tensor = try tensor(named: name)
+    guard tensor.shape == shape else {
+      throw CheckpointError.shapeMismatch(tensor: name, expected: shape, found: tensor.shape)
+    }
+    return tensor
+  }
+
+  /// Checks that the file holds exactly the `required` names plus any of the `optional` ones
+  /// (e.g. a tied head weight that the file may store or leave out).
+  ///
+  /// - Throws: ``CheckpointError/missingTensors(_:)`` (reported first) or ``CheckpointError/unexpectedTensors(_:)``,
+  ///   each listing the names in the order given or stored.
+  public func checkNames(required: [String], optional: [String] = []) throws {
+    let present = Set(names)
+    let missing = required.filter { !present.contains($0) }
+    guard missing.isEmpty else { throw CheckpointError.missingTensors(missing) }
+    let known = Set(required).union(optional)
+    let unexpected = names.filter { !known.contains($0) }
+    guard unexpected.isEmpty else { throw CheckpointError.unexpectedTensors(unexpected) }
+  }
+
   // MARK: - Serializing
 
   /// The complete file contents.
