@@ -8,8 +8,7 @@ import Testing
   }()
 
   static func model(order: Int, smoothing: Double = NGramModel.defaultSmoothing) throws -> NGramModel {
-    try NGramModel(order: order, tokens: dataset.train, vocabularySize: dataset.tokenizer.vocabularySize,
-                   smoothing: smoothing)
+    try NGramModel(order: order, dataset: dataset, smoothing: smoothing)
   }
 
   // MARK: - Distributions
@@ -130,7 +129,10 @@ import Testing
     #expect(entropies[0] == 0)
     for index in 1..<entropies.count { #expect(entropies[index] > entropies[index - 1]) }
     let v = Double(Self.dataset.tokenizer.vocabularySize)
-    #expect(abs(entropies.last! - log(v)) < 1e-9)
+    #expect(abs(try #require(entropies.last) - log(v)) < 1e-9)
+    // A vanishing temperature is still a distribution: one-hot on the argmax.
+    let frozen = try model.distribution(after: prefix, temperature: 1e-300)
+    #expect(frozen == (try model.distribution(after: prefix, temperature: 0)))
   }
 
   @Test func lowTemperatureSamplingEqualsGreedy() throws {

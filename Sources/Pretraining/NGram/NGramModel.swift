@@ -63,6 +63,12 @@ public struct NGramModel: Sendable {
     self.ngramCounts = counts
   }
 
+  /// Counts the n-grams of a dataset's train split, over its vocabulary.
+  public init(order: Int, dataset: CharDataset, smoothing: Double = defaultSmoothing) throws {
+    try self.init(order: order, tokens: dataset.train, vocabularySize: dataset.tokenizer.vocabularySize,
+                  smoothing: smoothing)
+  }
+
   /// Counts the n-grams of `text` encoded with `tokenizer`.
   public init(order: Int, text: String, tokenizer: CharTokenizer, smoothing: Double = defaultSmoothing) throws {
     try self.init(order: order, tokens: tokenizer.encode(text), vocabularySize: tokenizer.vocabularySize,
@@ -205,12 +211,13 @@ public struct NGramModel: Sendable {
       for index in probabilities.indices { probabilities[index] = index == best ? 1 : 0 }
       return
     }
-    // Work with log-probabilities scaled by 1/τ, shifted by their maximum, so tiny τ cannot underflow to 0/0.
-    let scaled = probabilities.map { log($0) / temperature }
-    let peak = scaled.max() ?? 0
+    // Scale log-ratios to the most likely token, (log p - log p_max) / τ, so the best token keeps
+    // weight 1 and even a vanishing τ cannot turn every weight into 0/0.
+    let logs = probabilities.map { log($0) }
+    let peak = logs.max() ?? 0
     var sum = 0.0
     for index in probabilities.indices {
-      let weight = exp(scaled[index] - peak)
+      let weight = exp((logs[index] - peak) / temperature)
       probabilities[index] = weight
       sum += weight
     }
