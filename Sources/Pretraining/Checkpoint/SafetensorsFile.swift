@@ -157,10 +157,10 @@ public struct SafetensorsFile: Sendable, Equatable {
     return bytes
   }
 
-  private func headerJSON() -> HeaderJSON {
-    var members: [(key: String, value: HeaderJSON)] = []
+  private func headerJSON() -> StrictJSON {
+    var members: [(key: String, value: StrictJSON)] = []
     if !metadata.isEmpty {
-      let entries = metadata.keys.sorted().map { (key: $0, value: HeaderJSON.string(metadata[$0] ?? "")) }
+      let entries = metadata.keys.sorted().map { (key: $0, value: StrictJSON.string(metadata[$0] ?? "")) }
       members.append((Self.metadataKey, .object(entries)))
     }
     var offset = 0
@@ -201,7 +201,7 @@ public struct SafetensorsFile: Sendable, Equatable {
     guard declared >= 2, bytes[8] == UInt8(ascii: "{") else {
       throw CheckpointError.malformedHeader("it does not start with '{'")
     }
-    guard case .object(let members) = try HeaderJSON.parse(bytes[8..<headerEnd]) else {
+    guard case .object(let members) = try StrictJSON.parse(bytes[8..<headerEnd]) else {
       throw CheckpointError.malformedHeader("the header is not a JSON object")
     }
 
@@ -230,7 +230,7 @@ public struct SafetensorsFile: Sendable, Equatable {
     try self.init(tensors: tensors, metadata: metadata)
   }
 
-  private static func parseMetadata(_ value: HeaderJSON) throws -> [String: String] {
+  private static func parseMetadata(_ value: StrictJSON) throws -> [String: String] {
     guard case .object(let members) = value else {
       throw CheckpointError.malformedHeader("__metadata__ is not an object")
     }
@@ -244,13 +244,13 @@ public struct SafetensorsFile: Sendable, Equatable {
     return metadata
   }
 
-  private static func parseTensorEntry(name: String, _ value: HeaderJSON) throws
+  private static func parseTensorEntry(name: String, _ value: StrictJSON) throws
     -> (shape: [Int], begin: UInt64, end: UInt64)
   {
     guard case .object(let fields) = value else {
       throw CheckpointError.malformedHeader("entry \"\(name)\" is not an object")
     }
-    func field(_ key: String) throws -> HeaderJSON {
+    func field(_ key: String) throws -> StrictJSON {
       guard let found = fields.first(where: { $0.key == key }) else {
         throw CheckpointError.malformedHeader("tensor \"\(name)\" has no \"\(key)\"")
       }

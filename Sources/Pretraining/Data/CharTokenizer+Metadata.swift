@@ -4,7 +4,7 @@ extension CharTokenizer {
   ///
   /// Python reads it back with `json.loads`, giving the reference's `chars` list.
   public var vocabularyJSON: String {
-    HeaderJSON.array(characters.map { .string($0) }).serialized
+    StrictJSON.array(characters.map { .string($0) }).serialized
   }
 
   /// Restores a tokenizer from ``vocabularyJSON``.
@@ -12,9 +12,9 @@ extension CharTokenizer {
   /// - Throws: ``DataError/invalidVocabulary(_:)`` if the text is not a JSON array of
   ///   distinct one-scalar strings.
   public init(vocabularyJSON: String) throws {
-    let parsed: HeaderJSON
+    let parsed: StrictJSON
     do {
-      parsed = try HeaderJSON.parse(Array(vocabularyJSON.utf8)[...])
+      parsed = try StrictJSON.parse(Array(vocabularyJSON.utf8)[...])
     } catch {
       throw DataError.invalidVocabulary("the stored vocabulary is not valid JSON (\(error))")
     }

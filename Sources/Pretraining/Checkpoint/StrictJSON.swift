@@ -1,17 +1,17 @@
-/// The small JSON subset a safetensors header uses, parsed strictly.
+/// Strict JSON for safetensors headers and stored vocabularies.
 ///
 /// Foundation's JSONSerialization would silently keep one of two duplicate keys and turn
 /// integers into NSNumber; a checkpoint reader should instead reject both surprises, so the
 /// header gets its own parser. Numbers are kept as their source text.
-indirect enum HeaderJSON: Equatable {
-  case object([(key: String, value: HeaderJSON)])
-  case array([HeaderJSON])
+indirect enum StrictJSON: Equatable {
+  case object([(key: String, value: StrictJSON)])
+  case array([StrictJSON])
   case string(String)
   case number(String)
   case bool(Bool)
   case null
 
-  static func == (lhs: HeaderJSON, rhs: HeaderJSON) -> Bool {
+  static func == (lhs: StrictJSON, rhs: StrictJSON) -> Bool {
     switch (lhs, rhs) {
     case (.object(let a), .object(let b)):
       return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
@@ -27,7 +27,7 @@ indirect enum HeaderJSON: Equatable {
   // MARK: - Parsing
 
   /// Parses `bytes` as one JSON value followed only by whitespace.
-  static func parse(_ bytes: ArraySlice<UInt8>) throws -> HeaderJSON {
+  static func parse(_ bytes: ArraySlice<UInt8>) throws -> StrictJSON {
     var parser = Parser(bytes: bytes)
     let value = try parser.parseValue(depth: 0)
     parser.skipWhitespace()
@@ -58,7 +58,7 @@ indirect enum HeaderJSON: Equatable {
       index += 1
     }
 
-    mutating func parseValue(depth: Int) throws -> HeaderJSON {
+    mutating func parseValue(depth: Int) throws -> StrictJSON {
       guard depth < 16 else { throw error("nesting too deep") }
       skipWhitespace()
       guard index < bytes.endIndex else { throw error("unexpected end of header") }
@@ -74,9 +74,9 @@ indirect enum HeaderJSON: Equatable {
       }
     }
 
-    mutating func parseObject(depth: Int) throws -> HeaderJSON {
+    mutating func parseObject(depth: Int) throws -> StrictJSON {
       index += 1
-      var members: [(key: String, value: HeaderJSON)] = []
+      var members: [(key: String, value: StrictJSON)] = []
       var seen = Set<String>()
       skipWhitespace()
       if index < bytes.endIndex, bytes[index] == UInt8(ascii: "}") {
@@ -98,9 +98,9 @@ indirect enum HeaderJSON: Equatable {
       }
     }
 
-    mutating func parseArray(depth: Int) throws -> HeaderJSON {
+    mutating func parseArray(depth: Int) throws -> StrictJSON {
       index += 1
-      var elements: [HeaderJSON] = []
+      var elements: [StrictJSON] = []
       skipWhitespace()
       if index < bytes.endIndex, bytes[index] == UInt8(ascii: "]") {
         index += 1
