@@ -1,0 +1,188 @@
+import Foundation
+
+/// A character corpus split 90/10 into train and val, served as random windows for training.
+///
+/// It mirrors the PyTorch reference: `n = int(0.9 * len(data))`, train is `data[:n]`, val is
+/// `data[n:]`, and a batch is B windows with uniformly random starts drawn with replacement.
+public struct CharDataset: Sendable {
+  /// The tokenizer whose ids the dataset holds.
+  public let tokenizer: CharTokenizer
+  /// The first 90% of the corpus.
+  public let train: [TokenID]
+  /// The last 10% of the corpus.
+  public let val: [TokenID]
+
+  // MARK: - Creating a dataset
+
+  /// Encodes `text` and splits it 90/10.
+  ///
+  /// - Parameters:
+  ///   - text: the corpus; at least two characters.
+  ///   - tokenizer: the vocabulary to use; by default the sorted characters of `text`.
+  /// - Throws: ``DataError/emptyText``, ``DataError/corpusTooShort(tokens:)``, or
+  ///   ``DataError/unknownCharacter(_:offset:line:column:)`` when `tokenizer` lacks a character.
+  public init(text: String, tokenizer: CharTokenizer? = nil) throws {
+    let tokenizer = try tokenizer ?? CharTokenizer(text: text)
+    let ids = try tokenizer.encode(text)
+    guard ids.count >= 2 else { throw DataError.corpusTooShort(tokens: ids.count) }
+    // Int(0.9 * count) truncates exactly like Python's int(0.9 * len(data)).
+    let trainCount = Int(0.9 * Double(ids.count))
+    self.tokenizer = tokenizer
+    self.train = Array(ids[..<trainCount])
+    self.val = Array(ids[trainCount...])
+  }
+
+  /// Reads a UTF-8 corpus file (the CLI's `--corpus FILE`) and splits it 90/10.
+  ///
+  /// Line endings are normalized as Python's text mode does ("\r\n" and a lone "\r" become
+  /// "\n"), so the vocabulary matches the PyTorch reference reading the same file. Unlike the
+  /// reference, which replaces undecodable bytes, invalid UTF-8 is an error.
+  ///
+  /// - Throws: ``DataError/unreadableFile(path:reason:)``, ``DataError/invalidUTF8(path:byteOffset:)``,
+  ///   and the errors of ``init(text:tokenizer:)``.
+  public init(contentsOf url: URL, tokenizer: CharTokenizer? = nil) throws {
+    try self.init(text: Self.readCorpus(at: url), tokenizer: tokenizer)
+  }
+
+  /// The text of a UTF-8 corpus file with Python-style newline normalization.
+  public static func readCorpus(at url: URL) throws -> String {
+    let bytes: Data
+    do {
+      bytes = try Data(contentsOf: url)
+    } catch {
+      throw DataError.unreadableFile(path: url.path, reason: fileReadFailureReason(url, error))
+    }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw DataError.invalidUTF8(path: url.path, byteOffset: firstInvalidUTF8Offset(in: bytes))
+    }
+    return normalizingNewlines(text)
+  }
+
+  // MARK: - Splits
+
+  /// The tokens of `split`.
+  public func tokens(_ split: Split) -> [TokenID] {
+    split == .train ? train : val
+  }
+
+  /// Total number of tokens in both splits.
+  public var count: Int { train.count + val.count }
+
+  // MARK: - Batches
+
+  /// B windows of T tokens at uniformly random starts (with replacement), targets shifted by one.
+  ///
+  /// Starts are drawn from `0 ..< len - T - 1`, the range of the reference's
+  /// `torch.randint(0, len(d) - T - 1)`, so every window and its target fit in the split.
+  ///
+  /// - Throws: ``DataError/invalidBatchShape(size:context:)`` or ``DataError/splitTooShort(split:tokens:context:)``.
+  public func batch(split: Split, size: Int, context: Int, using rng: inout SeededGenerator) throws -> TokenBatch {
+    try checkShape(split: split, size: size, context: context)
+    // lesson:begin get-batch
+    let data = tokens(split)
+    var inputs: [TokenID] = [], targets: [TokenID] = [], starts: [Int] = []
+    for _ in 0..<size {
+      let start = rng.uniformInt(below: data.count - context - 1)   // torch.randint(0, len(d) - T - 1)
+      inputs += data[start ..< start + context]                     // x = d[i : i + T]
+      targets += data[start + 1 ..< start + context + 1]            // y = d[i + 1 : i + T + 1]
+      starts.append(start)
+    }
+    return TokenBatch(size: size, context: context, inputs: inputs, targets: targets, starts: starts)
+    // lesson:end
+  }
+
+  /// Refills `batch` in place with fresh random windows of its own size and context.
+  ///
+  /// Draws exactly the starts ``batch(split:size:context:using:)`` would, without allocating
+  /// once `batch` owns its storage, which keeps the training step allocation-free.
+  public func fill(_ batch: inout TokenBatch, split: Split, using rng: inout SeededGenerator) throws {
+    let size = batch.size, context = batch.context
+    try checkShape(split: split, size: size, context: context)
+    let data = tokens(split)
+    let startBound = data.count &- context &- 1
+    if batch.starts.count != size { batch.starts = [Int](repeating: 0, count: size) }
+    if batch.inputs.count != size * context { batch.inputs = [TokenID](repeating: 0, count: size * context) }
+    if batch.targets.count != size * context { batch.targets = [TokenID](repeating: 0, count: size * context) }
+    data.withUnsafeBufferPointer { source in
+      batch.inputs.withUnsafeMutableBufferPointer { inputs in
+        batch.targets.withUnsafeMutableBufferPointer { targets in
+          batch.starts.withUnsafeMutableBufferPointer { starts in
+            for row in 0..<size {
+              let start = rng.uniformInt(below: startBound)
+              starts[row] = start
+              let rowBase = row &* context
+              for t in 0..<context {
+                inputs[rowBase &+ t] = source[start &+ t]
+                targets[rowBase &+ t] = source[start &+ t &+ 1]
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// B consecutive, non-overlapping windows starting at `start`: what a sequential pass reads.
+  ///
+  /// Window b starts at `start + b * T`. The lesson contrasts it with random windows: here a
+  /// token is only ever seen at one offset within its window.
+  ///
+  /// - Throws: ``DataError/windowsOutOfRange(split:start:size:context:tokens:)`` when a start is
+  ///   negative or the last window's target would run past the split.
+  public func sequentialBatch(split: Split, size: Int, context: Int, startingAt start: Int = 0) throws -> TokenBatch {
+    guard size >= 1, context >= 1 else { throw DataError.invalidBatchShape(size: size, context: context) }
+    let data = tokens(split)
+    let end = start + size * context + 1
+    guard start >= 0, end <= data.count else {
+      throw DataError.windowsOutOfRange(split: split, start: start, size: size, context: context, tokens: data.count)
+    }
+    let starts = (0..<size).map { start + $0 * context }
+    return TokenBatch(
+      size: size, context: context,
+      inputs: Array(data[start ..< end - 1]), targets: Array(data[start + 1 ..< end]), starts: starts)
+  }
+
+  private func checkShape(split: Split, size: Int, context: Int) throws {
+    guard size >= 1, context >= 1 else { throw DataError.invalidBatchShape(size: size, context: context) }
+    let available = tokens(split).count
+    // randint(0, len - T - 1) needs a non-empty range: len - T - 1 >= 1.
+    guard available - context - 1 >= 1 else {
+      throw DataError.splitTooShort(split: split, tokens: available, context: context)
+    }
+  }
+}
+
+// MARK: - Reading corpus files
+
+extension CharDataset {
+  /// Byte offset of the first ill-formed UTF-8 sequence.
+  fileprivate static func firstInvalidUTF8Offset(in bytes: Data) -> Int {
+    var parser = Unicode.UTF8.ForwardParser()
+    var iterator = bytes.makeIterator()
+    var offset = 0
+    while true {
+      switch parser.parseScalar(from: &iterator) {
+      case .valid(let encoded): offset += encoded.count
+      case .error: return offset
+      case .emptyInput: return offset
+      }
+    }
+  }
+
+  /// "\r\n" and lone "\r" become "\n", as Python's universal-newline text mode reads them.
+  fileprivate static func normalizingNewlines(_ text: String) -> String {
+    guard text.unicodeScalars.contains("\r") else { return text }
+    var result = String.UnicodeScalarView()
+    var previousWasCarriageReturn = false
+    for scalar in text.unicodeScalars {
+      if scalar == "\r" {
+        result.append("\n")
+        previousWasCarriageReturn = true
+        continue
+      }
+      if !(scalar == "\n" && previousWasCarriageReturn) { result.append(scalar) }
+      previousWasCarriageReturn = false
+    }
+    return String(result)
+  }
+}
