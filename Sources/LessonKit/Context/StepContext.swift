@@ -118,4 +118,10 @@ public struct Expectation: Sendable, Equatable {
   public var passed: Bool
   public var message: String
   public var detail: String?
+
+  public init(passed: Bool, message: String, detail: String? = nil) {
+    self.passed = passed
+    self.message = message
+    self.detail = detail
+  }
 }

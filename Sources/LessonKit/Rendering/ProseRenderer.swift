@@ -90,7 +90,7 @@ public final class ProseRenderer {
       let text = Sanitizer.clean(content.plainText, singleLine: true)
       switch level {
       case 1:
-        emitLine(style.apply([.bold, .underline], text.uppercased()))
+        emitLine(style.apply([.bold, .underline], text))
         emitLine(style.apply(.dim, String(repeating: "═", count: min(displayWidth(text), availableWidth))))
       case 2:
         emitLine(style.apply([.bold, .cyan], text))

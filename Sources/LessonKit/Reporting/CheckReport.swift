@@ -11,6 +11,13 @@ public struct CheckReport: Sendable {
     public var results: [CheckResult]
     /// Load or bind errors; when present the lesson did not run.
     public var errors: [String]
+
+    public init(file: String, title: String, results: [CheckResult], errors: [String]) {
+      self.file = file
+      self.title = title
+      self.results = results
+      self.errors = errors
+    }
   }
 
   public var lessons: [LessonResults] = []

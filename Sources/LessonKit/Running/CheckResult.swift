@@ -26,6 +26,21 @@ public struct CheckResult: Sendable, Equatable {
   /// Wall-clock seconds spent (including dependencies run for it).
   public var seconds: Double
 
+  public init(
+    kind: Kind, id: String, file: String, line: Int, status: Status, claimed: String?, computed: String?,
+    message: String?, seconds: Double
+  ) {
+    self.kind = kind
+    self.id = id
+    self.file = file
+    self.line = line
+    self.status = status
+    self.claimed = claimed
+    self.computed = computed
+    self.message = message
+    self.seconds = seconds
+  }
+
   public var passed: Bool { status == .passed }
 
   /// The parenthesized explanation: `claimed X, computed Y` or the message.
