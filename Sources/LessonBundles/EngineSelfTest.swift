@@ -10,6 +10,14 @@ enum EngineSelfTest {
   static let rangeKey = StateKey<[Int]>("selftest.range")
   static let squaresKey = StateKey<[Int]>("selftest.squares")
 
+  /// Describes a range; the fixture's `display` step shows this code without running it.
+  static func describe(_ numbers: [Int]) -> String {
+    // lesson:begin selftest-shown-only
+    let total = numbers.reduce(0, +)
+    return "\(numbers.count) numbers adding up to \(total)"
+    // lesson:end
+  }
+
   static let bundle = LessonBundle(name: "engine-selftest") {
     Step("selftest-make-range") { context in
       // lesson:begin selftest-make-range

@@ -34,7 +34,7 @@ import Testing
     #expect(out.contains("`code`"))
     #expect(out.contains("│ quoted"))
     #expect(out.contains("1. first"))
-    #expect(out.contains("2,048 ○"))
+    #expect(out.contains("2,048\u{A0}○"))
   }
 
   @Test func lessonEscapesAreNeutralizedEvenInColour() {

@@ -86,7 +86,7 @@ public enum RunCommand {
     }
     let passed = results.filter(\.passed).count
     let failed = results.count - passed
-    env.out(env.outStyle.apply(.bold, "\(passed) passed, \(failed) failed") + "\n")
+    env.out("\n" + env.outStyle.apply(.bold, "\(passed) passed, \(failed) failed") + "\n")
     if results.contains(where: { $0.status == .misbound }) { return 2 }
     return failed > 0 ? 1 : 0
   }

@@ -205,23 +205,24 @@ public final class ProseRenderer {
     return out
   }
 
+  /// The mark after a claim; non-breaking spaces keep it on the line of the claim's last word.
   private func claimMark(_ index: Int) -> [Fragment] {
     switch claimDisplay(index) {
     case .unchecked:
-      return [Fragment(text: " ○", attributes: [.dim])]
+      return [Fragment(text: "\u{A0}○", attributes: [.dim])]
     case .checked(let result):
       let computed = result.computed.map { Sanitizer.clean($0, singleLine: true) } ?? ""
       switch result.status {
       case .passed:
         return [
-          Fragment(text: " ✓", attributes: [.green, .bold]),
-          Fragment(text: computed.isEmpty ? "" : " (computed \(computed))", attributes: [.dim]),
+          Fragment(text: "\u{A0}✓", attributes: [.green, .bold]),
+          Fragment(text: computed.isEmpty ? "" : "\u{A0}(computed\u{A0}\(computed))", attributes: [.dim]),
         ]
       case .failed, .misbound:
-        let why = computed.isEmpty ? Sanitizer.clean(result.message ?? "", singleLine: true) : "computed \(computed)"
+        let why = computed.isEmpty ? Sanitizer.clean(result.message ?? "", singleLine: true) : "computed\u{A0}\(computed)"
         return [
-          Fragment(text: " ✗", attributes: [.red, .bold]),
-          Fragment(text: " (\(why))", attributes: [.red]),
+          Fragment(text: "\u{A0}✗", attributes: [.red, .bold]),
+          Fragment(text: "\u{A0}(\(why))", attributes: [.red]),
         ]
       }
     }
