@@ -112,3 +112,19 @@ import Testing
     #expect(text.contains("✗ m (d)"))
   }
 }
+
+@Suite struct ClaimMarkingTests {
+  @Test func claimsInHeadingsKeepClaimOrder() {
+    let lesson = Lesson.parse("# T\n\n## Loss is [4.2](check:a)\n\nThen [7](check:b).\n", file: "x.md")
+    var out = ""
+    let renderer = ProseRenderer(lesson: lesson, style: .plain, width: 60) { out += $0 }
+    renderer.claimDisplay = { index in
+      .checked(CheckResult(
+        kind: .claim, id: lesson.claims[index].id, file: "x.md", line: 1, status: index == 0 ? .passed : .failed,
+        claimed: lesson.claims[index].text, computed: "c\(index)", message: nil, seconds: 0))
+    }
+    renderer.render()
+    #expect(out.contains("Loss is 4.2\u{A0}✓\u{A0}(computed\u{A0}c0)"))
+    #expect(out.contains("Then 7\u{A0}✗\u{A0}(computed\u{A0}c1)."))
+  }
+}

@@ -87,16 +87,14 @@ public final class ProseRenderer {
     switch block {
     case let .heading(level, content, _):
       emitBlank()
-      let text = Sanitizer.clean(content.plainText, singleLine: true)
-      switch level {
-      case 1:
-        emitLine(style.apply([.bold, .underline], text))
-        emitLine(style.apply(.dim, String(repeating: "═", count: min(displayWidth(text), availableWidth))))
-      case 2:
-        emitLine(style.apply([.bold, .cyan], text))
-        emitLine(style.apply(.dim, String(repeating: "─", count: min(displayWidth(text), availableWidth))))
-      default:
-        emitLine(style.apply(.bold, text))
+      // Through `fragments`, so claims inside headings are marked and counted like any other.
+      let attributes: [TerminalStyle.Attribute] = level == 1 ? [.bold, .underline] : level == 2 ? [.bold, .cyan] : [.bold]
+      let lines = TextWrapper.wrap(fragments(content, attributes), width: availableWidth, style: style)
+      for line in lines { emitLine(line) }
+      if level <= 2 {
+        let underline = level == 1 ? "═" : "─"
+        let length = min(lines.map { displayWidth(stripANSI($0)) }.max() ?? 0, availableWidth)
+        emitLine(style.apply(.dim, String(repeating: underline, count: length)))
       }
       emitBlank()
     case .paragraph(let content, _):
