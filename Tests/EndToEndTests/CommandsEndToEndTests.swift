@@ -69,7 +69,8 @@ import Testing
     let output = try LessonBinary.run(["lint", "selftest"])
     #expect(output.status == 0, "\(output.stdout)")
     // Registrations no lesson in the directory uses are warnings, not errors.
-    #expect(output.stdout.contains("warning: step 'selftest-fail' (bundle 'engine-selftest') is registered but no lesson uses it"))
+    #expect(output.stdout.contains("EngineSelfTest.swift:"))
+    #expect(output.stdout.contains("step 'selftest-fail' (bundle 'engine-selftest') is registered but no lesson uses it"))
     #expect(!output.stdout.contains("'selftest-sum-of-range' (bundle"))
     #expect(output.stdout.contains("0 errors"))
   }

@@ -21,7 +21,6 @@ public enum LintCommand {
       return 2
     }
     var diagnostics: [Diagnostic] = []
-    var warnings: [String] = []
     var loadFailed = false
     var lessons: [Lesson] = []
     var reportedRoots: Set<String> = []
@@ -37,14 +36,11 @@ public enum LintCommand {
       lessons.append(lesson)
       diagnostics += lint(lesson, registry: registry, reportedRoots: &reportedRoots)
     }
-    warnings += unusedRegistrations(linted: lessons, registry: registry, locator: env.locator)
+    diagnostics += unusedRegistrations(linted: lessons, registry: registry, locator: env.locator)
 
     for diagnostic in diagnostics { env.diagnostic(diagnostic, toOut: true) }
-    for warning in warnings {
-      env.out(env.outStyle.apply([.yellow, .bold], "warning:") + " " + Sanitizer.clean(warning) + "\n")
-    }
     let errors = diagnostics.filter { $0.severity == .error }.count
-    let warningCount = diagnostics.count - errors + warnings.count
+    let warningCount = diagnostics.count - errors
     env.out("\(errors) error\(errors == 1 ? "" : "s"), \(warningCount) warning\(warningCount == 1 ? "" : "s")\n")
     if loadFailed { return 2 }
     return errors > 0 ? 1 : 0
@@ -103,7 +99,7 @@ public enum LintCommand {
 
   /// Registrations in the bundles the linted lessons use that no lesson in the lessons
   /// directory (or the linted set) references, directly or as a dependency.
-  static func unusedRegistrations(linted: [Lesson], registry: Registry, locator: LessonLocator) -> [String] {
+  static func unusedRegistrations(linted: [Lesson], registry: Registry, locator: LessonLocator) -> [Diagnostic] {
     var all = linted
     let lintedFiles = Set(linted.map { URL(fileURLWithPath: $0.file).standardizedFileURL.path })
     for file in (try? locator.lessonFiles()) ?? []
@@ -119,12 +115,14 @@ public enum LintCommand {
     }
     let lintedIDs = linted.flatMap { $0.steps.map(\.id) + $0.claims.map(\.id) }
     let touchedBundles = Set(lintedIDs.compactMap { registry.registration($0)?.bundle })
-    var warnings: [String] = []
+    var warnings: [Diagnostic] = []
     for bundle in registry.bundles where touchedBundles.contains(bundle.name) {
       for entry in bundle.entries where !used.contains(entry.id) {
         let kind: String
         if case .step = entry { kind = "step" } else { kind = "check" }
-        warnings.append("\(kind) '\(entry.id)' (bundle '\(bundle.name)') is registered but no lesson uses it")
+        warnings.append(Diagnostic(
+          .warning, file: entry.location.file, line: entry.location.line,
+          "\(kind) '\(entry.id)' (bundle '\(bundle.name)') is registered but no lesson uses it"))
       }
     }
     return warnings

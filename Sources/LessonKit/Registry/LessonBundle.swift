@@ -13,6 +13,14 @@ public enum BundleEntry: Sendable {
     }
   }
 
+  /// Where the entry was registered.
+  public var location: SourceLocation {
+    switch self {
+    case .step(let step): return step.location
+    case .check(let check): return check.location
+    }
+  }
+
   /// The ids this entry must run after.
   public var dependencies: [String] {
     switch self {

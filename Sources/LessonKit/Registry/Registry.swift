@@ -23,7 +23,9 @@ public struct Registry: Sendable {
     for bundle in bundles {
       for entry in bundle.entries {
         if let existing = byID[entry.id] {
-          throw RegistryError.duplicateID(entry.id, firstBundle: existing.bundle, secondBundle: bundle.name)
+          throw RegistryError.duplicateID(
+            entry.id, firstBundle: existing.bundle, secondBundle: bundle.name,
+            locations: [existing.entry.location, entry.location])
         }
         byID[entry.id] = Registration(entry: entry, bundle: bundle.name)
       }
@@ -32,10 +34,12 @@ public struct Registry: Sendable {
       for dependency in registration.entry.dependencies {
         guard let target = byID[dependency] else {
           throw RegistryError.unknownDependency(
-            registration.entry.id, dependency: dependency, bundle: registration.bundle)
+            registration.entry.id, dependency: dependency, bundle: registration.bundle,
+            location: registration.entry.location)
         }
         if case .check = target.entry {
-          throw RegistryError.dependencyOnCheck(registration.entry.id, dependency: dependency)
+          throw RegistryError.dependencyOnCheck(
+            registration.entry.id, dependency: dependency, location: registration.entry.location)
         }
       }
     }
@@ -97,21 +101,22 @@ public struct Registry: Sendable {
 
 /// Why a set of bundles cannot form a registry.
 public enum RegistryError: Error, Equatable, CustomStringConvertible {
-  case duplicateID(String, firstBundle: String, secondBundle: String)
-  case unknownDependency(String, dependency: String, bundle: String)
-  case dependencyOnCheck(String, dependency: String)
+  case duplicateID(String, firstBundle: String, secondBundle: String, locations: [SourceLocation])
+  case unknownDependency(String, dependency: String, bundle: String, location: SourceLocation)
+  case dependencyOnCheck(String, dependency: String, location: SourceLocation)
   case dependencyCycle([String])
 
   public var description: String {
     switch self {
-    case let .duplicateID(id, first, second):
+    case let .duplicateID(id, first, second, locations):
+      let places = locations.map(\.description).joined(separator: " and ")
       return first == second
-        ? "id '\(id)' is registered twice in bundle '\(first)'; give each step and check its own id"
-        : "id '\(id)' is registered in both bundle '\(first)' and bundle '\(second)'; rename one of them"
-    case let .unknownDependency(id, dependency, bundle):
-      return "'\(id)' (bundle '\(bundle)') runs after '\(dependency)', which is not registered"
-    case let .dependencyOnCheck(id, dependency):
-      return "'\(id)' runs after '\(dependency)', which is a check; `after:` must name steps"
+        ? "id '\(id)' is registered twice in bundle '\(first)' (\(places)); give each step and check its own id"
+        : "id '\(id)' is registered in both bundle '\(first)' and bundle '\(second)' (\(places)); rename one of them"
+    case let .unknownDependency(id, dependency, bundle, location):
+      return "\(location): '\(id)' (bundle '\(bundle)') runs after '\(dependency)', which is not registered"
+    case let .dependencyOnCheck(id, dependency, location):
+      return "\(location): '\(id)' runs after '\(dependency)', which is a check; `after:` must name steps"
     case let .dependencyCycle(path):
       return "dependency cycle: " + path.joined(separator: " → ")
     }

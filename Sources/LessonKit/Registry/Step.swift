@@ -8,19 +8,24 @@ public struct Step: Sendable {
   public let dependencies: [String]
   /// The body; it reports through the context.
   public let run: @Sendable (StepContext) throws -> Void
+  /// Where the step was registered, for error messages.
+  public let location: SourceLocation
 
   /// Registers a step.
   ///
   /// - Parameters:
   ///   - id: the id used in the lesson's fenced block.
   ///   - dependencies: ids of steps this one reads state from.
+  ///   - file: filled in by the compiler: where the step is registered.
+  ///   - line: filled in by the compiler.
   ///   - run: the body.
   public init(
-    _ id: String, after dependencies: [String] = [],
+    _ id: String, after dependencies: [String] = [], file: String = #filePath, line: Int = #line,
     run: @escaping @Sendable (StepContext) throws -> Void
   ) {
     self.id = id
     self.dependencies = dependencies
+    self.location = SourceLocation(file: file, line: line)
     self.run = run
   }
 }
@@ -33,19 +38,24 @@ public struct Check: Sendable {
   public let dependencies: [String]
   /// Computes the outcome.
   public let evaluate: @Sendable (StepContext) throws -> CheckOutcome
+  /// Where the check was registered, for error messages.
+  public let location: SourceLocation
 
   /// Registers a check.
   ///
   /// - Parameters:
   ///   - id: the id used in the claim's link destination.
   ///   - dependencies: ids of steps whose state the check reads.
+  ///   - file: filled in by the compiler: where the check is registered.
+  ///   - line: filled in by the compiler.
   ///   - evaluate: computes a number or a boolean with a measured detail.
   public init(
-    _ id: String, after dependencies: [String] = [],
+    _ id: String, after dependencies: [String] = [], file: String = #filePath, line: Int = #line,
     evaluate: @escaping @Sendable (StepContext) throws -> CheckOutcome
   ) {
     self.id = id
     self.dependencies = dependencies
+    self.location = SourceLocation(file: file, line: line)
     self.evaluate = evaluate
   }
 }
@@ -64,4 +74,18 @@ public enum CheckOutcome: Sendable, Equatable {
     default: return false
     }
   }
+}
+
+/// A file and line in Swift source.
+public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
+  public let file: String
+  public let line: Int
+
+  public init(file: String, line: Int) {
+    self.file = file
+    self.line = line
+  }
+
+  /// `file:line`, relative to the current directory when below it.
+  public var description: String { "\(LessonLocator.displayPath(file)):\(line)" }
 }
