@@ -90,3 +90,18 @@ import Testing
     #expect(CodeNormalizer.normalize("\n    a  \n      b\n\n    c\n\n") == "a\n  b\n\nc")
   }
 }
+
+@Suite struct SyncContainerTests {
+  @Test func syncKeepsBlockQuotePrefixes() throws {
+    let package = try TempPackage(
+      source: "// lesson:begin q\nlet a = 1\n\nlet b = 2\n// lesson:end\n",
+      lesson: "# T\n\n> ```swift step=q\n> old()\n> ```\n")
+    defer { package.remove() }
+    let lesson = try Lesson.load(path: package.lessonPath)
+    let regions = SourceRegionIndex(packageRoot: package.root)
+    let (text, changes) = LessonSync.synced(lesson, regions: regions)
+    #expect(changes.count == 1)
+    #expect(text == "# T\n\n> ```swift step=q\n> let a = 1\n>\n> let b = 2\n> ```\n")
+    #expect(DriftChecker.check(Lesson.parse(text, file: package.lessonPath), regions: regions).map(\.state) == [.inSync])
+  }
+}

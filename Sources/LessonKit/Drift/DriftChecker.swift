@@ -55,7 +55,7 @@ public enum LessonSync {
 
   /// The lesson text with every drifted step block replaced by its region, and the changes made.
   ///
-  /// The new code keeps the indentation of the opening fence (for steps inside lists).
+  /// The new code keeps the container prefix of the opening fence (steps inside lists or quotes).
   public static func synced(_ lesson: Lesson, regions: SourceRegionIndex) -> (text: String, changes: [Change]) {
     var lines = lesson.source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     var changes: [Change] = []
@@ -66,11 +66,13 @@ public enum LessonSync {
       let fenceIndex = step.line - 1
       let closeIndex = step.endLine - 1
       guard fenceIndex >= 0, closeIndex > fenceIndex, closeIndex < lines.count else { continue }
-      let closing = lines[closeIndex].trimmingCharacters(in: .whitespaces)
+      let closing = lines[closeIndex].drop(while: { $0 == " " || $0 == ">" || $0 == "\t" })
       let closed = closing.hasPrefix("```") || closing.hasPrefix("~~~")
-      let indent = String(lines[fenceIndex].prefix(while: { $0 == " " }))
+      // The container prefix before the fence: spaces for list items, `> ` for quotes; a list
+      // marker on the fence line itself ("- ```swift") becomes spaces on continuation lines.
+      let indent = String(lines[fenceIndex].prefix(while: { $0 != "`" && $0 != "~" }).map { $0 == ">" ? ">" : " " })
       let newBody = region.code.split(separator: "\n", omittingEmptySubsequences: false)
-        .map { $0.isEmpty ? "" : indent + $0 }
+        .map { $0.isEmpty ? String(indent.reversed().drop(while: { $0 == " " }).reversed()) : indent + $0 }
       let bodyEnd = closed ? closeIndex : closeIndex + 1
       lines.replaceSubrange((fenceIndex + 1)..<bodyEnd, with: newBody)
       changes.insert(Change(step: step, diff: diff), at: 0)
