@@ -75,12 +75,24 @@ enum ChartRenderer {
       default: label = ""
       }
       var line = String(repeating: " ", count: labelWidth - displayWidth(label)) + label + " ┤"
+      // Runs of cells owned by one series share one escape sequence.
+      var run = ""
+      var runOwner = -1
+      func flush() {
+        line += runOwner >= 0 ? style.apply(seriesColors[runOwner % seriesColors.count], run) : run
+        run = ""
+      }
       for column in 0..<columns {
         let bits = cells[row][column]
         let character = bits == 0 ? " " : String(UnicodeScalar(0x2800 + UInt32(bits)).map(Character.init) ?? " ")
-        let series = owner[row][column]
-        line += series >= 0 ? style.apply(seriesColors[series % seriesColors.count], character) : character
+        let series = bits == 0 ? -1 : owner[row][column]
+        if series != runOwner {
+          flush()
+          runOwner = series
+        }
+        run += character
       }
+      flush()
       out.append(line)
     }
     out.append(String(repeating: " ", count: labelWidth + 1) + "└" + String(repeating: "─", count: columns))
