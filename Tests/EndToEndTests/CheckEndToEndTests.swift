@@ -130,3 +130,11 @@ final class ElementCounter: NSObject, XMLParserDelegate {
     counts[name, default: 0] += 1
   }
 }
+
+@Suite struct SelectionEndToEndTests {
+  @Test func onlyAStepReportsItsAssertionsAfterQuietDependencies() throws {
+    let output = try LessonBinary.run(["check", "selftest", "--only", "selftest-squares"])
+    #expect(output.status == 0)
+    #expect(output.stdout == "Lessons/00_selftest.md:20 selftest-squares pass (squares are non-negative)\n1 passed, 0 failed\n")
+  }
+}

@@ -68,7 +68,9 @@ public final class LessonRunner {
     let (failure, seconds) = execute(id: id, timeout: timeout) { context in
       try step.run(context)
     }
-    let record = StepRecord(output: context.takeOutput(), failure: failure, seconds: seconds)
+    // After a timeout the abandoned thread may still write to the context: leave it alone.
+    let output = abandonedBy == id ? [] : context.takeOutput()
+    let record = StepRecord(output: output, failure: failure, seconds: seconds)
     records[id] = record
     return record
   }
@@ -88,7 +90,7 @@ public final class LessonRunner {
     id: String, timeout: Double?, _ body: @escaping (StepContext) throws -> Void
   ) -> (failure: String?, seconds: Double) {
     context.currentID = id
-    defer { context.currentID = nil }
+    defer { if abandonedBy == nil { context.currentID = nil } }
     let start = DispatchTime.now()
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
     guard let timeout else {
