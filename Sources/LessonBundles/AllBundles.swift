@@ -1,2 +1,9 @@
 import LessonKit
 import Pretraining
+
+/// Every lesson bundle the `lesson` executable knows; one line per bundle.
+public enum AllBundles {
+  public static let list: [LessonBundle] = [
+    EngineSelfTest.bundle,
+  ]
+}

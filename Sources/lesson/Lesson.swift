@@ -1,7 +1,44 @@
 import ArgumentParser
+import LessonBundles
+import LessonKit
 
+/// The `lesson` command: runs Markdown lessons whose code runs and whose claims are checked.
 @main
 struct Lesson: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Run Markdown lessons whose code runs and whose claims are checked.")
+    commandName: "lesson",
+    abstract: "Run Markdown lessons whose code runs and whose claims are checked.",
+    version: LessonKitVersion.string,
+    // Engine subcommands first; the numeric ones (train, sample, bench, play) join this list.
+    subcommands: [Run.self, Check.self, List.self, Show.self, Lint.self, Sync.self],
+    defaultSubcommand: Run.self)
+}
+
+// MARK: - Shared options
+
+/// Options every subcommand accepts.
+struct GlobalOptions: ParsableArguments {
+  @Option(name: .customLong("lessons-dir"), help: "The lessons directory (default: the nearest Lessons/ above the current directory).")
+  var lessonsDirectory: String?
+
+  @Option(help: "Colour: auto (terminal only, honours NO_COLOR), always or never.")
+  var color: ColorMode = .auto
+
+  /// The environment the LessonKit commands run in.
+  func environment() -> CommandEnvironment {
+    .standard(color: color, lessonsDirectory: lessonsDirectory)
+  }
+}
+
+extension ColorMode: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {}
+
+/// Builds the registry of every compiled bundle.
+func makeRegistry() throws -> Registry {
+  try Registry(bundles: AllBundles.list)
+}
+
+/// Ends the process with a LessonKit command's exit code.
+func finish(_ code: Int32) throws {
+  if code != 0 { throw ExitCode(code) }
 }

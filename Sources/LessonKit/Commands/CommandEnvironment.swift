@@ -1,0 +1,103 @@
+import Foundation
+
+// MARK: - Command environment
+
+/// Where a command writes and how: streams, colour, width, lessons directory and interactivity.
+///
+/// The CLI builds `standard(...)`; tests build one that captures output in strings.
+public struct CommandEnvironment {
+  /// Writes results (stdout).
+  public var out: (String) -> Void
+  /// Writes diagnostics and progress (stderr).
+  public var err: (String) -> Void
+  /// Styling for results.
+  public var outStyle: TerminalStyle
+  /// Styling for diagnostics.
+  public var errStyle: TerminalStyle
+  /// The width prose is wrapped to.
+  public var width: Int
+  /// Finds lessons.
+  public var locator: LessonLocator
+  /// Whether stdin and stdout are terminals (pausing before steps is possible).
+  public var isInteractive: Bool
+  /// Whether stderr is a terminal (progress lines are redrawn in place).
+  public var errIsTTY: Bool
+  /// Reads a line of user input (for pauses).
+  public var readLine: () -> String?
+
+  public init(
+    out: @escaping (String) -> Void, err: @escaping (String) -> Void, outStyle: TerminalStyle,
+    errStyle: TerminalStyle, width: Int, locator: LessonLocator, isInteractive: Bool, errIsTTY: Bool,
+    readLine: @escaping () -> String? = { Swift.readLine() }
+  ) {
+    self.out = out
+    self.err = err
+    self.outStyle = outStyle
+    self.errStyle = errStyle
+    self.width = width
+    self.locator = locator
+    self.isInteractive = isInteractive
+    self.errIsTTY = errIsTTY
+    self.readLine = readLine
+  }
+
+  /// The process's real streams, with colour decided per stream from `color`.
+  public static func standard(color: ColorMode, lessonsDirectory: String?) -> CommandEnvironment {
+    CommandEnvironment(
+      out: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
+      err: { text in FileHandle.standardError.write(Data(text.utf8)) },
+      outStyle: TerminalStyle.resolve(color, fileDescriptor: 1),
+      errStyle: TerminalStyle.resolve(color, fileDescriptor: 2),
+      width: Terminal.width(),
+      locator: LessonLocator(lessonsDirectory: lessonsDirectory),
+      isInteractive: Terminal.isTTY(0) && Terminal.isTTY(1),
+      errIsTTY: Terminal.isTTY(2))
+  }
+
+  /// Writes an error message to stderr.
+  func error(_ message: String) {
+    err(errStyle.apply([.red, .bold], "error: ") + Sanitizer.clean(message) + "\n")
+  }
+
+  /// Writes a diagnostic to stderr or stdout, coloured by severity.
+  func diagnostic(_ d: Diagnostic, toOut: Bool = false) {
+    let style = toOut ? outStyle : errStyle
+    let severity = style.apply(d.severity == .error ? [.red, .bold] : [.yellow, .bold], d.severity.rawValue + ":")
+    let line = "\(LessonLocator.displayPath(d.file)):\(d.line): \(severity) \(Sanitizer.clean(d.message))\n"
+    if toOut { out(line) } else { err(line) }
+  }
+
+  /// A progress line writer: redrawn in place on a terminal, plain lines when piped.
+  func progressWriter() -> ProgressLine {
+    ProgressLine(write: err, isTTY: errIsTTY, width: width)
+  }
+}
+
+/// Live progress on stderr.
+final class ProgressLine {
+  private let write: (String) -> Void
+  private let isTTY: Bool
+  private let width: Int
+  private var drawn = false
+
+  init(write: @escaping (String) -> Void, isTTY: Bool, width: Int) {
+    self.write = write
+    self.isTTY = isTTY
+    self.width = width
+  }
+
+  func update(_ line: String) {
+    let clean = Sanitizer.clean(line, singleLine: true)
+    if isTTY {
+      write("\r\u{1B}[2K" + String(clean.prefix(max(10, width - 1))))
+      drawn = true
+    } else {
+      write(clean + "\n")
+    }
+  }
+
+  func finish() {
+    if drawn { write("\r\u{1B}[2K") }
+    drawn = false
+  }
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+// MARK: - lesson lint
+
+/// `lesson lint`: static checks with file:line messages, running nothing.
+///
+/// Errors: malformed attributes or claims, unknown or wrongly-kinded ids, duplicate step ids,
+/// drift between a step and its source region, steps without a region (unless `hidden`),
+/// broken region markers. Warnings: a lesson without an H1, registrations that no lesson uses
+/// (reported for the bundles the linted lessons draw on).
+public enum LintCommand {
+  /// Lints the lessons; returns 0 (clean or warnings only), 1 (errors) or 2 (cannot load).
+  public static func run(_ env: CommandEnvironment, lessons arguments: [String], registry makeRegistry: () throws -> Registry) -> Int32 {
+    let registry: Registry
+    let paths: [String]
+    do {
+      registry = try makeRegistry()
+      paths = try env.locator.resolveAll(arguments)
+    } catch {
+      env.error(String(describing: error))
+      return 2
+    }
+    var diagnostics: [Diagnostic] = []
+    var loadFailed = false
+    var lessons: [Lesson] = []
+    var reportedRoots: Set<String> = []
+    for path in paths {
+      let lesson: Lesson
+      do {
+        lesson = try Lesson.load(path: path)
+      } catch {
+        env.error(String(describing: error))
+        loadFailed = true
+        continue
+      }
+      lessons.append(lesson)
+      diagnostics += lint(lesson, registry: registry, reportedRoots: &reportedRoots)
+    }
+    diagnostics += unusedRegistrations(linted: lessons, registry: registry, locator: env.locator)
+
+    for diagnostic in diagnostics { env.diagnostic(diagnostic, toOut: true) }
+    let errors = diagnostics.filter { $0.severity == .error }.count
+    let warningCount = diagnostics.count - errors
+    env.out("\(errors) error\(errors == 1 ? "" : "s"), \(warningCount) warning\(warningCount == 1 ? "" : "s")\n")
+    if loadFailed { return 2 }
+    return errors > 0 ? 1 : 0
+  }
+
+  /// The diagnostics for one lesson (parse, binding and drift).
+  public static func lint(_ lesson: Lesson, registry: Registry) -> [Diagnostic] {
+    var roots: Set<String> = []
+    return lint(lesson, registry: registry, reportedRoots: &roots)
+  }
+
+  static func lint(_ lesson: Lesson, registry: Registry, reportedRoots: inout Set<String>) -> [Diagnostic] {
+    var diagnostics = lesson.diagnostics.filter { $0.severity == .warning }
+    diagnostics += LessonBinder.bindingErrors(lesson, registry: registry)
+    if !lesson.blocks.contains(where: { if case .heading(1, _, _) = $0 { return true } else { return false } }) {
+      diagnostics.append(Diagnostic(.warning, file: lesson.file, line: 1, "the lesson has no `# Title` heading"))
+    }
+    diagnostics += driftDiagnostics(lesson, reportedRoots: &reportedRoots)
+    return diagnostics.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
+  }
+
+  /// Drift, missing regions and broken markers for one lesson.
+  static func driftDiagnostics(_ lesson: Lesson, reportedRoots: inout Set<String>) -> [Diagnostic] {
+    guard !lesson.steps.isEmpty else { return [] }
+    guard let root = LessonLocator.packageRoot(above: lesson.file) else {
+      return [Diagnostic(
+        .error, file: lesson.file, line: lesson.steps[0].line,
+        "no Package.swift above the lesson, so its steps cannot be compared with source regions")]
+    }
+    let regions = SourceRegionIndex(packageRoot: root)
+    var diagnostics: [Diagnostic] = []
+    if !reportedRoots.contains(root) {
+      reportedRoots.insert(root)
+      diagnostics += regions.problems
+    }
+    for drift in DriftChecker.check(lesson, regions: regions) {
+      switch drift.state {
+      case .inSync, .exempt:
+        break
+      case .missingRegion:
+        diagnostics.append(Diagnostic(
+          .error, file: lesson.file, line: drift.step.line,
+          "step '\(drift.step.id)' has no source region; mark the code it shows in Sources/ with "
+            + "`// lesson:begin \(drift.step.id)` … `// lesson:end` (or make the block a plain ```swift block)"))
+      case .drifted(let diff):
+        let location = drift.region.map { "\(LessonLocator.displayPath($0.file)):\($0.line)" } ?? "?"
+        diagnostics.append(Diagnostic(
+          .error, file: lesson.file, line: drift.step.line,
+          "step '\(drift.step.id)' differs from its source region at \(location) "
+            + "(run `lesson sync` to copy the source into the lesson):\n"
+            + diff.map { "    " + $0 }.joined(separator: "\n")))
+      }
+    }
+    return diagnostics
+  }
+
+  /// Registrations in the bundles the linted lessons use that no lesson in the lessons
+  /// directory (or the linted set) references, directly or as a dependency.
+  static func unusedRegistrations(linted: [Lesson], registry: Registry, locator: LessonLocator) -> [Diagnostic] {
+    var all = linted
+    let lintedFiles = Set(linted.map { URL(fileURLWithPath: $0.file).standardizedFileURL.path })
+    for file in (try? locator.lessonFiles()) ?? []
+    where !lintedFiles.contains(URL(fileURLWithPath: file).standardizedFileURL.path) {
+      if let lesson = try? Lesson.load(path: file) { all.append(lesson) }
+    }
+    var used: Set<String> = []
+    for lesson in all {
+      for id in lesson.steps.map(\.id) + lesson.claims.map(\.id) {
+        used.insert(id)
+        used.formUnion(registry.dependencyOrder(of: id))
+      }
+    }
+    let lintedIDs = linted.flatMap { $0.steps.map(\.id) + $0.claims.map(\.id) }
+    let touchedBundles = Set(lintedIDs.compactMap { registry.registration($0)?.bundle })
+    var warnings: [Diagnostic] = []
+    for bundle in registry.bundles where touchedBundles.contains(bundle.name) {
+      for entry in bundle.entries where !used.contains(entry.id) {
+        let kind: String
+        if case .step = entry { kind = "step" } else { kind = "check" }
+        warnings.append(Diagnostic(
+          .warning, file: entry.location.file, line: entry.location.line,
+          "\(kind) '\(entry.id)' (bundle '\(bundle.name)') is registered but no lesson uses it"))
+      }
+    }
+    return warnings
+  }
+}

@@ -1,0 +1,93 @@
+// MARK: - lesson run
+
+/// What `lesson run` runs and how.
+public struct RunOptions: Sendable {
+  public var lesson: String?
+  public var seed: UInt64
+  /// Never pause before steps, even on a terminal.
+  public var noPause: Bool
+
+  public init(lesson: String? = nil, seed: UInt64 = 1337, noPause: Bool = false) {
+    self.lesson = lesson
+    self.seed = seed
+    self.noPause = noPause
+  }
+}
+
+/// `lesson run`: renders the lesson and runs each step right after its code, marking claims.
+public enum RunCommand {
+  /// Runs the lesson; returns 0 when every claim and assertion passed, 1 otherwise, 2 when the
+  /// lesson cannot be loaded or bound.
+  public static func run(_ env: CommandEnvironment, options: RunOptions, registry makeRegistry: () throws -> Registry) -> Int32 {
+    let registry: Registry
+    let path: String
+    do {
+      registry = try makeRegistry()
+      path = try env.locator.resolve(options.lesson)
+    } catch {
+      env.error(String(describing: error))
+      return 2
+    }
+    let loaded = LoadedLesson.load(path, registry: registry)
+    guard let lesson = loaded.lesson, loaded.isUsable else {
+      if let loadError = loaded.loadError { env.error(loadError) }
+      for error in loaded.errors { env.diagnostic(error) }
+      return 2
+    }
+    let progress = env.progressWriter()
+    let context = StepContext(seed: options.seed, progress: progress.update)
+    let runner = LessonRunner(lesson: lesson, registry: registry, context: context)
+    let renderer = ProseRenderer(lesson: lesson, style: env.outStyle, width: env.width, write: env.out)
+    let output = ReportRenderer(style: env.outStyle, width: max(20, env.width - 2))
+    let pause = env.isInteractive && !options.noPause
+    var results: [CheckResult] = []
+    var quit = false
+
+    renderer.claimDisplay = { index in
+      if quit { return .unchecked }
+      let result = runner.evaluateClaim(at: index)
+      progress.finish()
+      results.append(result)
+      return .checked(result)
+    }
+    renderer.onStep = { index, step in
+      renderer.renderStepCode(step)
+      if quit { return }
+      if step.attributes.display {
+        renderer.emitLine(env.outStyle.apply(.dim, "(display only: not run)"))
+        return
+      }
+      if pause {
+        env.out(env.outStyle.apply(.dim, "⏎ run step '\(Sanitizer.clean(step.id))' · q quits ") )
+        let answer = env.readLine()
+        if answer == nil || answer?.trimmingCharacters(in: .whitespaces).lowercased() == "q" {
+          quit = true
+          env.out("\n")
+          renderer.stop()
+          return
+        }
+      }
+      let alreadyRan = runner.record(of: step.id) != nil
+      guard let record = runner.runStep(at: index) else { return }
+      progress.finish()
+      results += runner.results(forStepAt: index)
+      if alreadyRan { renderer.emitLine(env.outStyle.apply(.dim, "(ran earlier as a dependency)")) }
+      let lines = output.lines(for: record.output)
+      if !lines.isEmpty { renderer.emitLine("") }
+      for line in lines { renderer.emitLine("  " + line) }
+      if let failure = record.failure {
+        renderer.emitLine(env.outStyle.apply([.red, .bold], "✗ step failed: ") + Sanitizer.clean(failure, singleLine: true))
+      }
+    }
+    renderer.render()
+    if quit {
+      env.err("stopped before the end of the lesson\n")
+      return 0
+    }
+    let passed = results.filter(\.passed).count
+    let failed = results.count - passed
+    env.out("\n" + env.outStyle.apply(.bold, "\(passed) passed, \(failed) failed") + "\n")
+    if results.contains(where: { $0.status == .misbound }) { return 2 }
+    return failed > 0 ? 1 : 0
+  }
+}

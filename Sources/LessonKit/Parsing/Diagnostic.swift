@@ -1,0 +1,44 @@
+// MARK: - Diagnostics
+
+/// A problem found in a lesson, located at a file and line.
+public struct Diagnostic: Sendable, Equatable, Error, CustomStringConvertible {
+  /// How serious a diagnostic is.
+  public enum Severity: String, Sendable { case error, warning }
+
+  public var severity: Severity
+  public var file: String
+  public var line: Int
+  public var message: String
+
+  public init(_ severity: Severity, file: String, line: Int, _ message: String) {
+    self.severity = severity
+    self.file = file
+    self.line = line
+    self.message = message
+  }
+
+  /// `file:line: error: message`.
+  public var description: String { "\(file):\(line): \(severity.rawValue): \(message)" }
+}
+
+/// Errors that stop a lesson from loading.
+public enum LessonLoadError: Error, CustomStringConvertible {
+  case unreadable(path: String, reason: String)
+  case notFound(String, searched: String, available: [String])
+  case noLessonsDirectory(startingAt: String)
+  case noLessons(directory: String)
+
+  public var description: String {
+    switch self {
+    case let .unreadable(path, reason):
+      return "\(path):1: error: cannot read lesson: \(reason)"
+    case let .notFound(name, searched, available):
+      let names = available.isEmpty ? "none" : available.joined(separator: ", ")
+      return "no lesson named '\(name)' in \(searched) (available: \(names))"
+    case let .noLessonsDirectory(start):
+      return "no Lessons/ directory in \(start) or above; pass --lessons-dir or a lesson path"
+    case let .noLessons(directory):
+      return "\(directory) holds no NN_<name>.md lessons"
+    }
+  }
+}

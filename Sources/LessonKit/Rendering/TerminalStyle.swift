@@ -1,0 +1,139 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+// MARK: - Colour
+
+/// Whether to colour output: `auto` colours only a terminal and honours `NO_COLOR`.
+public enum ColorMode: String, Sendable, CaseIterable {
+  case auto, always, never
+}
+
+/// ANSI styling that is a no-op when colour is off, so piped output holds no escapes.
+public struct TerminalStyle: Sendable {
+  /// The styles the renderers use.
+  public enum Attribute: Sendable {
+    case bold, dim, italic, underline, red, green, yellow, blue, magenta, cyan, gray
+
+    var code: String {
+      switch self {
+      case .bold: return "1"
+      case .dim: return "2"
+      case .italic: return "3"
+      case .underline: return "4"
+      case .red: return "31"
+      case .green: return "32"
+      case .yellow: return "33"
+      case .blue: return "34"
+      case .magenta: return "35"
+      case .cyan: return "36"
+      case .gray: return "90"
+      }
+    }
+  }
+
+  /// Whether escapes are emitted.
+  public let colored: Bool
+
+  public init(colored: Bool) { self.colored = colored }
+
+  /// A style with colour off.
+  public static let plain = TerminalStyle(colored: false)
+
+  /// Decides colour for a stream: `always`/`never` win; `auto` needs a TTY, a `TERM` other than
+  /// `dumb`, and no non-empty `NO_COLOR`.
+  public static func resolve(
+    _ mode: ColorMode, fileDescriptor: Int32 = 1, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> TerminalStyle {
+    switch mode {
+    case .always: return TerminalStyle(colored: true)
+    case .never: return .plain
+    case .auto:
+      if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return .plain }
+      if environment["TERM"] == "dumb" { return .plain }
+      return TerminalStyle(colored: isatty(fileDescriptor) == 1)
+    }
+  }
+
+  /// `text` wrapped in the escapes for `attributes` (unchanged when colour is off).
+  public func apply(_ attributes: Attribute..., to text: String) -> String {
+    apply(attributes, text)
+  }
+
+  /// `text` wrapped in the escapes for one attribute.
+  public func apply(_ attribute: Attribute, _ text: String) -> String { apply([attribute], text) }
+
+  /// `text` wrapped in the escapes for `attributes`.
+  public func apply(_ attributes: [Attribute], _ text: String) -> String {
+    guard colored, !attributes.isEmpty, !text.isEmpty else { return text }
+    return "\u{1B}[" + attributes.map(\.code).joined(separator: ";") + "m" + text + "\u{1B}[0m"
+  }
+
+  /// A 256-colour background for heat maps; empty when colour is off.
+  func background256(_ index: Int) -> String { colored ? "\u{1B}[48;5;\(index)m" : "" }
+  /// Resets all attributes; empty when colour is off.
+  var reset: String { colored ? "\u{1B}[0m" : "" }
+}
+
+// MARK: - Terminal facts
+
+/// Width and TTY facts about the terminal.
+public enum Terminal {
+  /// The width to wrap at: `COLUMNS` when set, else the terminal's width, else 80; clamped to 20…200.
+  public static func width(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+    if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { return min(max(columns, 20), 200) }
+    var size = winsize()
+    #if canImport(Glibc)
+      let request = UInt(TIOCGWINSZ)
+    #else
+      let request = TIOCGWINSZ
+    #endif
+    if ioctl(1, request, &size) == 0, size.ws_col > 0 { return min(max(Int(size.ws_col), 20), 200) }
+    return 80
+  }
+
+  /// Whether `fd` is a terminal.
+  public static func isTTY(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+}
+
+/// The number of terminal columns `text` occupies (wide East Asian and emoji count 2, combining 0).
+func displayWidth(_ text: String) -> Int {
+  var width = 0
+  for scalar in text.unicodeScalars {
+    let v = scalar.value
+    if v == 0x1B { continue }
+    if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark
+      || v == 0x200D || (0xFE00...0xFE0F).contains(v)
+    {
+      continue
+    }
+    if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+      || (0xF900...0xFAFF).contains(v) || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v)
+      || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v)
+    {
+      width += 2
+    } else {
+      width += 1
+    }
+  }
+  return width
+}
+
+/// `text` without ANSI escape sequences (for measuring styled text).
+func stripANSI(_ text: String) -> String {
+  var out = String.UnicodeScalarView()
+  var inEscape = false
+  for scalar in text.unicodeScalars {
+    if inEscape {
+      if (0x40...0x7E).contains(scalar.value) && scalar != "[" { inEscape = false }
+      continue
+    }
+    if scalar == "\u{1B}" { inEscape = true; continue }
+    out.append(scalar)
+  }
+  return String(out)
+}

@@ -1,0 +1,48 @@
+// MARK: - Binding
+
+/// Checks that every step and claim of a lesson names a registration of the right kind.
+public enum LessonBinder {
+  /// The errors that stop `lesson` from running `lesson` with `registry`, each with file:line.
+  ///
+  /// Parse errors (malformed attributes or claims) are included.
+  public static func bindingErrors(_ lesson: Lesson, registry: Registry) -> [Diagnostic] {
+    var errors = lesson.diagnostics.filter { $0.severity == .error }
+    var firstLine: [String: Int] = [:]
+    for step in lesson.steps {
+      if let earlier = firstLine[step.id] {
+        errors.append(Diagnostic(
+          .error, file: lesson.file, line: step.line,
+          "step '\(step.id)' appears twice (first at line \(earlier)); each step block needs its own id"))
+      } else {
+        firstLine[step.id] = step.line
+      }
+      if step.attributes.display { continue }
+      switch registry.registration(step.id)?.entry {
+      case .step?: break
+      case .check?:
+        errors.append(Diagnostic(
+          .error, file: lesson.file, line: step.line,
+          "step=\(step.id) names a check; a step block needs a registered Step (or mark it `display`)"))
+      case nil:
+        errors.append(Diagnostic(
+          .error, file: lesson.file, line: step.line,
+          "step '\(step.id)' is not registered; register `Step(\"\(step.id)\")` in a LessonBundle listed in "
+            + "AllBundles, or mark the block `display` to show it without running"))
+      }
+    }
+    for claim in lesson.claims {
+      switch registry.registration(claim.id)?.entry {
+      case .check?: break
+      case .step?:
+        errors.append(Diagnostic(
+          .error, file: lesson.file, line: claim.line,
+          "check:\(claim.id) names a step; a claim needs a registered Check"))
+      case nil:
+        errors.append(Diagnostic(
+          .error, file: lesson.file, line: claim.line,
+          "check '\(claim.id)' is not registered; register `Check(\"\(claim.id)\")` in a LessonBundle listed in AllBundles"))
+      }
+    }
+    return errors
+  }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import LessonKit
+
+extension Lesson {
+  /// `lesson check [LESSON…]`.
+  struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run every step and claim without prose; one line per result.",
+      discussion: "Exit status: 0 all passed, 1 something failed, 2 a lesson could not be loaded or bound.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Lesson paths or short names; default: every lesson.")
+    var lessons: [String] = []
+
+    @Option(help: "Report format: text, json or junit.")
+    var format: ReportFormat = .text
+
+    @Option(help: "Run only this step or check (with its dependencies); repeatable.")
+    var only: [String] = []
+
+    @Option(help: "Start at this step or check (earlier steps run only as dependencies).")
+    var from: String?
+
+    @Option(help: "The lesson seed.")
+    var seed: UInt64 = 1337
+
+    func run() throws {
+      let options = CheckOptions(lessons: lessons, format: format, only: only, from: from, seed: seed)
+      try finish(CheckCommand.run(global.environment(), options: options, registry: makeRegistry))
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import LessonKit
+
+extension Lesson {
+  /// `lesson run [LESSON]`.
+  struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Render a lesson and run each step after its code, checking every claim.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "A lesson path or short name (pretrain → Lessons/00_pretrain.md); default: the first lesson.")
+    var lesson: String?
+
+    @Option(help: "The lesson seed.")
+    var seed: UInt64 = 1337
+
+    @Flag(help: "Run straight through without pausing before steps.")
+    var noPause = false
+
+    func run() throws {
+      let options = RunOptions(lesson: lesson, seed: seed, noPause: noPause)
+      try finish(RunCommand.run(global.environment(), options: options, registry: makeRegistry))
+    }
+  }
+}

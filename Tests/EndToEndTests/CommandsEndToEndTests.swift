@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+@Suite struct CommandsEndToEndTests {
+  @Test func listShowsTitlesStepsAndClaims() throws {
+    let output = try LessonBinary.run(["list"])
+    #expect(output.status == 0)
+    let row = try #require(output.stdout.split(separator: "\n").first { $0.hasPrefix("selftest") })
+    let columns = row.split(separator: " ", omittingEmptySubsequences: true)
+    #expect(row.contains("Engine self-test"))
+    #expect(columns.suffix(3).map(String.init) == ["4", "7", "Lessons/00_selftest.md"])
+  }
+
+  @Test func listIsFast() throws {
+    let start = Date()
+    _ = try LessonBinary.run(["list"])
+    #expect(Date().timeIntervalSince(start) < 1.0)
+  }
+
+  @Test func lessonsDirFromAnywhere() throws {
+    let output = try LessonBinary.run(["list", "--lessons-dir", LessonBinary.fixtures + "/Lessons"], in: NSTemporaryDirectory())
+    #expect(output.status == 0)
+    #expect(output.stdout.contains("onefalse"))
+  }
+
+  @Test func runRendersProseRunsStepsAndMarksClaims() throws {
+    let output = try LessonBinary.run(["run", "selftest"])
+    #expect(output.status == 0, "\(output.stderr)")
+    #expect(output.stdout.contains("Building a range"))
+    #expect(output.stdout.contains("┌ step selftest-make-range"))
+    #expect(output.stdout.contains("Built the numbers 1 through 100."))
+    #expect(output.stdout.contains("tensor([[ 1,  2,  3,  4,  5],"))
+    #expect(output.stdout.contains("5,050\u{A0}✓"))
+    #expect(output.stdout.contains("(display only: not run)"))
+    #expect(output.stderr.contains("counting 3/3"))
+    #expect(output.lastLine == "9 passed, 0 failed")
+  }
+
+  @Test func runMarksAFalseClaim() throws {
+    let output = try LessonBinary.run(["run", "onefalse", "--no-pause"])
+    #expect(output.status == 1)
+    #expect(output.stdout.contains("5,000\u{A0}✗\u{A0}(computed\u{A0}5,050)"))
+  }
+
+  @Test func showRunsNothing() throws {
+    let output = try LessonBinary.run(["show", "selftest"])
+    #expect(output.status == 0)
+    #expect(output.stdout.contains("let numbers = Array(1...100)"))
+    #expect(!output.stdout.contains("Built the numbers"))
+    #expect(output.stdout.contains("5,050\u{A0}○"))
+  }
+
+  @Test func lessonTextCannotDriveTheTerminal() throws {
+    let directory = NSTemporaryDirectory() + "lesson-escape-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/evil.md"
+    try "# Evil \u{1B}]0;title\u{07}\n\nText \u{1B}[2J cleared? [5,050](check:selftest-sum-of-range)\n"
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    for color in ["never", "always"] {
+      let output = try LessonBinary.run(["run", path, "--color", color])
+      #expect(!output.stdout.contains("\u{1B}]0;"))
+      #expect(!output.stdout.contains("\u{1B}[2J"))
+      #expect(output.stdout.contains("␛[2J"))
+    }
+  }
+
+  @Test func lintIsCleanOnTheFixture() throws {
+    let output = try LessonBinary.run(["lint", "selftest"])
+    #expect(output.status == 0, "\(output.stdout)")
+    // Registrations no lesson in the directory uses are warnings, not errors.
+    #expect(output.stdout.contains("EngineSelfTest.swift:"))
+    #expect(output.stdout.contains("step 'selftest-fail' (bundle 'engine-selftest') is registered but no lesson uses it"))
+    #expect(!output.stdout.contains("'selftest-sum-of-range' (bundle"))
+    #expect(output.stdout.contains("0 errors"))
+  }
+
+  @Test func lintFlagsUnknownIdsWithFileAndLine() throws {
+    let output = try LessonBinary.run(["lint", "Broken/00_unknown.md"])
+    #expect(output.status == 1)
+    #expect(output.stdout.contains("Broken/00_unknown.md:3: error: step 'selftest-no-such-step' is not registered"))
+  }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Runs the built `lesson` executable and captures what it prints.
+struct LessonBinary {
+  /// What one invocation produced.
+  struct Output {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var lastLine: String { stdout.split(separator: "\n").last.map(String.init) ?? "" }
+  }
+
+  static var packageRoot: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  }
+
+  static var fixtures: String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+  }
+
+  /// `LESSON_BINARY`, else `.build/release/lesson`, else `.build/debug/lesson`.
+  static var path: String {
+    if let path = ProcessInfo.processInfo.environment["LESSON_BINARY"], !path.isEmpty { return path }
+    let release = packageRoot.appendingPathComponent(".build/release/lesson").path
+    if FileManager.default.isExecutableFile(atPath: release) { return release }
+    return packageRoot.appendingPathComponent(".build/debug/lesson").path
+  }
+
+  /// Runs `lesson arguments…` in `directory` with stdin from /dev/null, so it is never interactive.
+  static func run(_ arguments: [String], in directory: String = fixtures, environment: [String: String] = [:]) throws -> Output {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = nil
+    env["COLUMNS"] = "80"
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    // Files rather than pipes: nothing can block however much the child prints.
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lesson-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let outURL = scratch.appendingPathComponent("stdout")
+    let errURL = scratch.appendingPathComponent("stderr")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: outURL)
+    process.standardError = try FileHandle(forWritingTo: errURL)
+    process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+    try process.run()
+    process.waitUntilExit()
+    let outData = try Data(contentsOf: outURL)
+    let errData = try Data(contentsOf: errURL)
+    return Output(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+}
