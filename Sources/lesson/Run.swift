@@ -18,8 +18,11 @@ extension Lesson {
     @Flag(help: "Run straight through without pausing before steps.")
     var noPause = false
 
+    @Flag(help: "On a terminal, continue where you left off (progress is kept in $XDG_STATE_HOME/lesson).")
+    var resume = false
+
     func run() throws {
-      let options = RunOptions(lesson: lesson, seed: seed, noPause: noPause)
+      let options = RunOptions(lesson: lesson, seed: seed, noPause: noPause, resume: resume)
       try finish(RunCommand.run(global.environment(), options: options, registry: makeRegistry))
     }
   }

@@ -6,11 +6,14 @@ public struct RunOptions: Sendable {
   public var seed: UInt64
   /// Never pause before steps, even on a terminal.
   public var noPause: Bool
+  /// On a terminal, continue from the saved progress instead of the beginning.
+  public var resume: Bool
 
-  public init(lesson: String? = nil, seed: UInt64 = 1337, noPause: Bool = false) {
+  public init(lesson: String? = nil, seed: UInt64 = 1337, noPause: Bool = false, resume: Bool = false) {
     self.lesson = lesson
     self.seed = seed
     self.noPause = noPause
+    self.resume = resume
   }
 }
 
@@ -36,7 +39,16 @@ public enum RunCommand {
     }
     let progress = env.progressWriter()
     let context = StepContext(seed: options.seed, progress: progress.update)
+    context.progressIsLive = env.errIsTTY
     let runner = LessonRunner(lesson: lesson, registry: registry, context: context)
+    if env.isInteractive && !options.noPause,
+      let code = InteractiveRun.run(
+        env, lesson: lesson, registry: registry, runner: runner, progressLine: progress, resume: options.resume,
+        store: .standard())
+    {
+      return code
+    }
+    if options.resume { env.err("note: --resume applies on a terminal; running from the start\n") }
     let renderer = ProseRenderer(lesson: lesson, style: env.outStyle, width: env.width, write: env.out)
     let output = ReportRenderer(style: env.outStyle, width: max(20, env.width - 2))
     let pause = env.isInteractive && !options.noPause

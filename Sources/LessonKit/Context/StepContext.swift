@@ -14,6 +14,9 @@ public final class StepContext {
   public internal(set) var currentID: String?
   /// Where `progress(_:)` lines go; the runner points it at the terminal.
   var progressHandler: (String) -> Void
+  /// Whether `progress(_:)` lines are redrawn in place (stderr is a terminal) rather than printed
+  /// one per call; `ProgressBar` reads it to decide how often to report.
+  public internal(set) var progressIsLive = false
 
   /// Creates a context; `progress` defaults to discarding progress lines.
   public init(seed: UInt64 = 1337, progress: @escaping (String) -> Void = { _ in }) {

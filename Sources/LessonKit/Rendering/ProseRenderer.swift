@@ -41,6 +41,14 @@ public final class ProseRenderer {
     render(lesson.blocks)
   }
 
+  /// Renders a run of the lesson's blocks (one section), numbering its steps and claims from
+  /// `firstStep` and `firstClaim`, the counts of those in the blocks before it.
+  public func render(_ blocks: [MarkdownBlock], firstStep: Int, firstClaim: Int) {
+    stepIndex = firstStep
+    claimIndex = firstClaim
+    render(blocks)
+  }
+
   // MARK: - Lines
 
   /// The width left after the current prefixes.

@@ -50,6 +50,17 @@ public final class LessonRunner {
     return ensure(block.id, timeout: block.attributes.timeout)
   }
 
+  /// Runs the step block at `index` again, even if it ran; its dependencies keep their results.
+  ///
+  /// - Returns: the new record, or `nil` for a `display` step.
+  @discardableResult
+  public func rerunStep(at index: Int) -> StepRecord? {
+    let block = lesson.steps[index]
+    if block.attributes.display { return nil }
+    records[block.id] = nil
+    return ensure(block.id, timeout: block.attributes.timeout)
+  }
+
   /// Runs step `id` unless it already ran; dependencies first.
   @discardableResult
   public func ensure(_ id: String, timeout: Double? = nil) -> StepRecord {

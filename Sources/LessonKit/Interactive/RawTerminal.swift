@@ -1,0 +1,127 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+// MARK: - Raw terminal mode
+
+#if canImport(Glibc)
+  typealias SignalHandler = __sighandler_t
+#else
+  typealias SignalHandler = sig_t
+#endif
+
+/// The settings to put back when a signal ends the process while the terminal is in raw mode.
+///
+/// Signal handlers cannot capture context, so the saved `termios` lives in a global.
+/// `nonisolated(unsafe)`: written only by `RawTerminal.enter` before the handlers are installed
+/// and read only by the handler and `restore`, on the main thread or in the signal itself.
+nonisolated(unsafe) private var savedSettings = termios()
+nonisolated(unsafe) private var hasSavedSettings = false
+
+/// Puts the terminal back the way it was and ends the process with 128 + `signal` (130 for
+/// SIGINT, 143 for SIGTERM). Uses only async-signal-safe calls.
+private func restoreTerminalAndExit(_ signal: Int32) {
+  if hasSavedSettings { _ = tcsetattr(0, TCSANOW, &savedSettings) }
+  let reset: StaticString = "\u{1B}[0m\u{1B}[?25h\r\n"
+  _ = reset.withUTF8Buffer { buffer in write(2, buffer.baseAddress, buffer.count) }
+  _exit(128 + signal)
+}
+
+/// A terminal in non-canonical, no-echo mode: single key presses arrive at once.
+///
+/// Output processing and signals stay on, so `\n` still starts a new line and Ctrl-C still raises
+/// SIGINT — which, like SIGTERM and SIGHUP, restores the terminal and exits with 128 + signal.
+/// `restore()` (also run on deinit) puts the saved settings and the previous handlers back;
+/// call it on every other exit path (`defer`).
+public final class RawTerminal {
+  private let input: Int32
+  private var active = false
+  private var previousHandlers: [(Int32, SignalHandler?)] = []
+
+  /// Switches stdin to raw mode; `nil` when stdin is not a terminal.
+  public init?(input: Int32 = 0) {
+    guard isatty(input) == 1 else { return nil }
+    self.input = input
+    var settings = termios()
+    guard tcgetattr(input, &settings) == 0 else { return nil }
+    savedSettings = settings
+    hasSavedSettings = true
+    for number in [SIGINT, SIGTERM, SIGHUP] {
+      previousHandlers.append((number, signal(number) { restoreTerminalAndExit($0) }))
+    }
+    var raw = settings
+    raw.c_lflag &= ~tcflag_t(ICANON | ECHO | IEXTEN)
+    raw.c_iflag &= ~tcflag_t(IXON | ICRNL)
+    withUnsafeMutableBytes(of: &raw.c_cc) { cc in
+      cc[Int(VMIN)] = 1
+      cc[Int(VTIME)] = 0
+    }
+    guard tcsetattr(input, TCSANOW, &raw) == 0 else {
+      restoreHandlers()
+      hasSavedSettings = false
+      return nil
+    }
+    active = true
+  }
+
+  deinit { restore() }
+
+  /// Puts back the saved settings and signal handlers and shows the cursor; safe to call twice.
+  public func restore() {
+    guard active else { return }
+    active = false
+    _ = tcsetattr(input, TCSANOW, &savedSettings)
+    hasSavedSettings = false
+    restoreHandlers()
+    FileHandle.standardOutput.write(Data("\u{1B}[0m\u{1B}[?25h".utf8))
+  }
+
+  private func restoreHandlers() {
+    for (number, handler) in previousHandlers { _ = signal(number, handler) }
+    previousHandlers = []
+  }
+
+  // MARK: - Reading keys
+
+  /// Blocks until at least one key arrives; `[.endOfInput]` when the input closed.
+  public func readKeys() -> [Key] {
+    var bytes = readChunk(timeoutMilliseconds: -1)
+    guard !bytes.isEmpty else { return [.endOfInput] }
+    // A lone ESC may be the start of a sequence split across reads: wait briefly for the rest.
+    if bytes == [0x1B] { bytes += readChunk(timeoutMilliseconds: 30) }
+    return KeyDecoder.decode(bytes)
+  }
+
+  private func readChunk(timeoutMilliseconds: Int32) -> [UInt8] {
+    if timeoutMilliseconds >= 0 {
+      var descriptor = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+      guard poll(&descriptor, 1, timeoutMilliseconds) > 0 else { return [] }
+    }
+    var buffer = [UInt8](repeating: 0, count: 64)
+    while true {
+      let count = read(input, &buffer, buffer.count)
+      if count < 0, errno == EINTR { continue }
+      return count > 0 ? Array(buffer[0..<count]) : []
+    }
+  }
+
+  // MARK: - Size
+
+  /// Rows and columns of the terminal on stdout; 24 × 80 when unknown. `LINES`/`COLUMNS` win.
+  public static func size(environment: [String: String] = ProcessInfo.processInfo.environment) -> (rows: Int, columns: Int) {
+    var size = winsize()
+    #if canImport(Glibc)
+      let request = UInt(TIOCGWINSZ)
+    #else
+      let request = TIOCGWINSZ
+    #endif
+    var rows = 24
+    if ioctl(1, request, &size) == 0, size.ws_row > 0 { rows = Int(size.ws_row) }
+    if let lines = environment["LINES"].flatMap(Int.init), lines > 0 { rows = lines }
+    return (max(rows, 5), Terminal.width(environment: environment))
+  }
+}
