@@ -3,8 +3,9 @@ import Foundation
 // MARK: - Charts
 
 /// Draws charts with Unicode characters: braille line charts, block bars and shaded heat maps.
-enum ChartRenderer {
-  static func render(_ chart: Chart, width: Int, style: TerminalStyle) -> [String] {
+public enum ChartRenderer {
+  /// The lines that draw `chart` within `width` columns.
+  public static func render(_ chart: Chart, width: Int, style: TerminalStyle) -> [String] {
     switch chart {
     case let .lines(series, xLabel, yLabel, title):
       return lines(series, xLabel: xLabel, yLabel: yLabel, title: title, width: width, style: style)
@@ -143,6 +144,32 @@ enum ChartRenderer {
           + valueTexts[index])
     }
     return out
+  }
+
+  // MARK: - Probability bars
+
+  /// Bars for a distribution: each label with whitespace made visible (`␣`, `⏎`), a bar scaled
+  /// to the largest probability, and the probability as a percentage.
+  public static func probabilityBars(
+    labels: [String], probabilities: [Double], width: Int, style: TerminalStyle
+  ) -> [String] {
+    let shownLabels = probabilities.indices.map { index in
+      index < labels.count ? Sanitizer.visibleWhitespace(labels[index]) : "#\(index)"
+    }
+    let labelWidth = shownLabels.map(displayWidth).max() ?? 0
+    let percents = probabilities.map { p in p.isFinite ? String(format: "%5.1f%%", p * 100) : "    ?" }
+    let barWidth = max(5, min(width - labelWidth - 10, 50))
+    let largest = probabilities.filter(\.isFinite).max() ?? 0
+    let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+    return probabilities.indices.map { index in
+      let p = probabilities[index]
+      let units = largest > 0 && p.isFinite ? Int((max(0, p) / largest * Double(barWidth * 8)).rounded()) : 0
+      let bar = String(repeating: "█", count: units / 8) + eighths[units % 8]
+      let label = shownLabels[index]
+      return String(repeating: " ", count: labelWidth - displayWidth(label)) + label + " "
+        + style.apply(index == 0 ? [.cyan, .bold] : [.cyan], bar)
+        + String(repeating: " ", count: max(0, barWidth - displayWidth(bar))) + " " + percents[index]
+    }
   }
 
   // MARK: - Heat map
