@@ -174,6 +174,8 @@ public struct PlaySession: Sendable {
 
   /// A character named for messages: `'é' (U+00E9)`.
   static func describe(_ scalar: Unicode.Scalar) -> String {
-    "'\(Sanitizer.visibleWhitespace(String(scalar)))' (U+\(String(String(scalar.value, radix: 16, uppercase: true).reversed().padding(toLength: 4, withPad: "0", startingAt: 0).reversed())))"
+    let hex = String(scalar.value, radix: 16, uppercase: true)
+    let code = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    return "'\(Sanitizer.visibleWhitespace(String(scalar)))' (U+\(code))"
   }
 }

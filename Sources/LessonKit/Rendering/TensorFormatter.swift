@@ -8,6 +8,8 @@ import Foundation
 public struct TensorFormatter: Sendable {
   public var maxItems = 8
   public var edgeItems = 3
+  /// The widest decoded text shown beside a row of a token tensor.
+  public var decodedWidth = 48
   public var style: TerminalStyle
 
   public init(style: TerminalStyle, maxItems: Int = 8, edgeItems: Int = 3) {
@@ -29,22 +31,25 @@ public struct TensorFormatter: Sendable {
     }
     let shown = shownIndices(tensor)
     let cellWidth = shown.map { displayWidth(formatValue(tensor.values[$0], tensor: tensor)) }.max() ?? 1
-    lines += body(tensor, cellWidth: cellWidth).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    var bodyLines = body(tensor, cellWidth: cellWidth).split(separator: "\n", omittingEmptySubsequences: false)
+      .map(String.init)
+    // Token tensors: each row's decoded text beside it, whitespace made visible.
     if tensor.isInteger, let decode = tensor.decode, (1...2).contains(tensor.shape.count) {
-      lines.append(style.apply(.dim, "decoded:"))
       let rowLength = tensor.shape.last ?? 0
-      let rows = tensor.shape.count == 1 ? 1 : tensor.shape[0]
-      for row in elided(rows) {
-        guard let row else {
-          lines.append("  ...")
-          continue
+      let rows: [Int?] = tensor.shape.count == 1 ? [0] : elided(tensor.shape[0])
+      if rows.count == bodyLines.count {
+        let bodyWidth = bodyLines.map(displayWidth).max() ?? 0
+        for (lineIndex, row) in rows.enumerated() {
+          guard let row else { continue }
+          let tokens = (0..<rowLength).map { decode(Int(tensor.values[row * rowLength + $0])) }
+          var text = Sanitizer.visibleWhitespace(tokens.joined())
+          if displayWidth(text) > decodedWidth { text = String(text.prefix(decodedWidth - 1)) + "…" }
+          let padding = String(repeating: " ", count: bodyWidth - displayWidth(bodyLines[lineIndex]))
+          bodyLines[lineIndex] += padding + style.apply(.dim, "  │ ") + "\"" + text + "\""
         }
-        let tokens = (0..<rowLength).map { decode(Int(tensor.values[row * rowLength + $0])) }
-        var text = Sanitizer.visibleWhitespace(tokens.joined())
-        if displayWidth(text) > 72 { text = String(text.prefix(69)) + "…" }
-        lines.append("  \"" + text + "\"")
       }
     }
+    lines += bodyLines
     return lines
   }
 
