@@ -81,7 +81,7 @@ import Testing
     #expect(floats[1] == "tensor([ 0.5000, -1.2500,  2.0000])")
     let tokens = ReportTensor(shape: [1, 3], values: [72, 32, 10], isInteger: true) { String(UnicodeScalar(UInt8($0))) }
     let lines = TensorFormatter(style: .plain).format("x", tokens)
-    #expect(lines.contains("  \"H␣⏎\""))
+    #expect(lines[1] == "tensor([[72, 32, 10]])  │ \"H␣⏎\"")
   }
 
   @Test func inconsistentTensorIsReportedNotTrapped() {

@@ -35,8 +35,8 @@ public final class ProgressBar {
   private let sink: Sink
   private let width: Int
   private let clock: () -> Double
-  private var start: Double?
-  private var startStep = 0
+  /// When the bar was created: training is timed from there.
+  private let start: Double
   private var lastDraw = -Double.infinity
   private var drawn = false
   private var currentStep = 0
@@ -59,6 +59,7 @@ public final class ProgressBar {
     self.sink = .stream(write: write, isTTY: isTTY)
     self.width = max(40, width)
     self.clock = clock
+    self.start = clock()
   }
 
   /// A bar on the process's stderr, redrawn when stderr is a terminal.
@@ -80,6 +81,7 @@ public final class ProgressBar {
     self.sink = .context(context)
     self.width = Terminal.width()
     self.clock = clock
+    self.start = clock()
   }
 
   private var isLive: Bool {
@@ -94,11 +96,6 @@ public final class ProgressBar {
   /// Reports that `step` steps (1-based count) are done, with the latest training loss.
   public func step(_ step: Int, loss: Double) {
     let now = clock()
-    if start == nil {
-      // Time is measured from the first report, counting the step it closes.
-      start = now
-      startStep = step - 1
-    }
     currentStep = step
     self.loss = loss
     guard isLive else { return }
@@ -113,10 +110,6 @@ public final class ProgressBar {
     if let trainLoss { loss = trainLoss }
     self.valLoss = valLoss
     let now = clock()
-    if start == nil {
-      start = now
-      startStep = step
-    }
     if isLive {
       draw(now: now)
     } else {
@@ -147,22 +140,18 @@ public final class ProgressBar {
     parts.append("step \(stepText)/\(total)")
     if let loss { parts.append(String(format: "loss %.4f", loss)) }
     if let valLoss { parts.append(String(format: "val %.4f", valLoss)) }
-    if let start {
-      let elapsed = now - start
-      let done = currentStep - startStep
-      if elapsed > 0, done > 0 {
-        if tokensPerStep > 0 { parts.append(Self.rate(Double(done * tokensPerStep) / elapsed) + " tok/s") }
-        let remaining = Double(total - currentStep) * elapsed / Double(done)
-        parts.append("ETA " + Self.duration(remaining))
-      }
+    let elapsed = now - start
+    if elapsed > 0, currentStep > 0 {
+      if tokensPerStep > 0 { parts.append(Self.rate(Double(currentStep * tokensPerStep) / elapsed) + " tok/s") }
+      let remaining = Double(total - currentStep) * elapsed / Double(currentStep)
+      parts.append("ETA " + Self.duration(remaining))
     }
     let text = parts.joined(separator: "  ")
     return bar ? label + " " + barText(width: max(10, min(30, width - displayWidth(text) - displayWidth(label) - 6))) + " " + text : text
   }
 
   private func summaryText(now: Double) -> String {
-    var text = "\(label): \(currentStep)/\(total) steps"
-    if let start { text += " in " + Self.duration(now - start) }
+    var text = "\(label): \(currentStep)/\(total) steps in " + Self.duration(now - start)
     if let loss { text += String(format: ", loss %.4f", loss) }
     if let valLoss { text += String(format: ", val %.4f", valLoss) }
     return text
