@@ -50,9 +50,14 @@ public final class RawTerminal {
     guard tcgetattr(input, &settings) == 0 else { return nil }
     savedSettings = settings
     hasSavedSettings = true
+    // A parent may have blocked these (test runners do); Ctrl-C and hang-ups must reach us.
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
     for number in [SIGINT, SIGTERM, SIGHUP] {
       previousHandlers.append((number, signal(number) { restoreTerminalAndExit($0) }))
+      sigaddset(&unblock, number)
     }
+    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     var raw = settings
     raw.c_lflag &= ~tcflag_t(ICANON | ECHO | IEXTEN)
     raw.c_iflag &= ~tcflag_t(IXON | ICRNL)
