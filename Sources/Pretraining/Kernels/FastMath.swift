@@ -1,10 +1,11 @@
-/// Vectorizable Float32 `exp` and exact-erf GELU pieces.
+/// Vectorizable Float32 `exp` and the Gaussian CDF behind the exact-erf GELU.
 ///
 /// Written as straight-line scalar code without traps (wrapping integer ops, no Float→Int
-/// conversions) so LLVM vectorizes the loops that call them; libm's `expf`/`erff` are scalar
-/// calls and cost ~10× more per element in the hot loops (GELU, softmax).
+/// conversion) so that LLVM vectorizes the loops calling them (8 lanes with the package's
+/// `-target-cpu haswell`); libm's `expf`/`erff` are opaque scalar calls. Measured on this
+/// machine: GELU forward ≈ 0.9 ns/value. (Hand-written `SIMD8<Float>` code was ~4× slower here.)
 public enum FastMath {
-  /// e^x for x in roughly [-87, 88], relative error about 2e-7; x below -87 returns ~1e-38.
+  /// e^x with relative error about 2e-7; 0 below −87 (so e^−∞ = 0), e^88 above 88; NaN stays NaN.
   @inline(__always)
   public static func exp(_ x: Float) -> Float {
     let clamped = Swift.min(Swift.max(x, -87.0), 88.0)
@@ -26,7 +27,7 @@ public enum FastMath {
     p = p * r + 1.0
     p = p * r + 1.0
     let scale = Float(bitPattern: UInt32(bitPattern: (nBits &+ 127) &<< 23))
-    return p * scale
+    return x < -87.0 ? 0 : p * scale
   }
 
   /// The Gaussian CDF Φ(x) = ½(1 + erf(x/√2)) and density φ(x), absolute error about 1.5e-7.
@@ -47,5 +48,16 @@ public enum FastMath {
     let erfAbs = 1.0 - poly * gauss
     let erfSigned = x < 0 ? -erfAbs : erfAbs
     return (0.5 * (1.0 + erfSigned), gauss * 0.398_942_28)
+  }
+
+  /// output[i] = e^(input[i] − shift) and returns Σ output; may run in place.
+  ///
+  /// Two loops on purpose: the exp loop vectorizes only without the sum folded into it.
+  @inline(__always)
+  public static func expAndSum(
+    _ output: UnsafeMutablePointer<Float>, _ input: UnsafePointer<Float>, shift: Float, count: Int
+  ) -> Float {
+    for i in 0..<count { output[i] = exp(input[i] - shift) }
+    return VectorMath.sum(output, count: count)
   }
 }

@@ -52,16 +52,8 @@ public enum CausalSelfAttention {
   /// Replaces `count` scores by their softmax; −∞ scores become exactly 0.
   @inline(__always)
   static func softmaxInPlace(_ row: UnsafeMutablePointer<Float>, count: Int) {
-    var maximum = -Float.infinity
-    for i in 0..<count { maximum = max(maximum, row[i]) }
-    var sum: Float = 0
-    for i in 0..<count {
-      let x = row[i]
-      let e = x == -.infinity ? 0 : FastMath.exp(x - maximum)
-      row[i] = e
-      sum += e
-    }
-    let inverse = 1 / sum
+    let maximum = VectorMath.maximum(row, count: count)
+    let inverse = 1 / FastMath.expAndSum(row, row, shift: maximum, count: count)
     for i in 0..<count { row[i] *= inverse }
   }
 
@@ -98,8 +90,7 @@ public enum CausalSelfAttention {
         for t in 0..<time {
           let p = probabilities + t &* time
           let d = scratch + t &* time
-          var dot: Float = 0
-          for s in 0..<time { dot += p[s] * d[s] }
+          let dot = VectorMath.dot(p, d, count: time)
           for s in 0..<time { d[s] = p[s] * (d[s] - dot) }
         }
         // dQ = dS·K/√hs and dK = dSᵀ·Q/√hs.

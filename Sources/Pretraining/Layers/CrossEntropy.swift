@@ -17,13 +17,8 @@ public enum CrossEntropy {
       let z = logits + r &* vocabulary
       let p = probabilities + r &* vocabulary
       // lesson:begin cross-entropy
-      var maximum = -Float.infinity
-      for v in 0..<vocabulary { maximum = max(maximum, z[v]) }
-      var sum: Float = 0
-      for v in 0..<vocabulary {
-        p[v] = FastMath.exp(z[v] - maximum)
-        sum += p[v]
-      }
+      let maximum = VectorMath.maximum(z, count: vocabulary)
+      let sum = FastMath.expAndSum(p, z, shift: maximum, count: vocabulary)  // Σ e^(z − max)
       for v in 0..<vocabulary { p[v] /= sum }
       let target = targets[r]
       if target == ignoreIndex {

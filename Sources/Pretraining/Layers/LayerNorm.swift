@@ -15,14 +15,8 @@ public enum LayerNorm {
     for r in 0..<rows {
       let x = input + r &* width
       let y = output + r &* width
-      var sum: Float = 0
-      for i in 0..<width { sum += x[i] }
-      let m = sum * inverseWidth
-      var squares: Float = 0
-      for i in 0..<width {
-        let centered = x[i] - m
-        squares += centered * centered
-      }
+      let m = VectorMath.sum(x, count: width) * inverseWidth
+      let squares = VectorMath.sumOfSquaredDeviations(x, from: m, count: width)
       let s = 1 / (squares * inverseWidth + epsilon).squareRoot()
       for i in 0..<width {
         y[i] = (x[i] - m) * s * weight[i] + bias[i]
@@ -49,16 +43,11 @@ public enum LayerNorm {
       let dx = inputGradient + r &* width
       let m = mean[r]
       let s = rstd[r]
-      var gradSum: Float = 0
-      var gradDotNorm: Float = 0
-      for i in 0..<width {
-        let norm = (x[i] - m) * s
-        let g = dy[i] * weight[i]
-        gradSum += g
-        gradDotNorm += g * norm
-      }
+      // Σg = Σ dy·w and Σ g·n = rstd·Σ dy·w·(x − mean), as vectorized dot products.
+      let gradSum = VectorMath.dot(dy, weight, count: width)
+      let gradDotCentered = centeredTripleDot(dy, weight, x, center: m, count: width)
       let gradMean = gradSum * inverseWidth
-      let gradNormMean = gradDotNorm * inverseWidth
+      let gradNormMean = gradDotCentered * s * inverseWidth
       for i in 0..<width {
         let norm = (x[i] - m) * s
         biasGradient[i] += dy[i]
@@ -66,5 +55,25 @@ public enum LayerNorm {
         dx[i] += (dy[i] * weight[i] - gradMean - norm * gradNormMean) * s
       }
     }
+  }
+
+  /// Σ a[i]·b[i]·(c[i] − center) with SIMD accumulators.
+  @inline(__always)
+  static func centeredTripleDot(
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>, center: Float, count: Int
+  ) -> Float {
+    let shift = SIMD8<Float>(repeating: center)
+    var acc = SIMD8<Float>()
+    var i = 0
+    while i &+ 8 <= count {
+      acc.addProduct(VectorMath.load(a, i) * VectorMath.load(b, i), VectorMath.load(c, i) - shift)
+      i &+= 8
+    }
+    var total = acc.sum()
+    while i < count {
+      total += a[i] * b[i] * (c[i] - center)
+      i &+= 1
+    }
+    return total
   }
 }
