@@ -130,25 +130,45 @@ import Testing
     #expect(worst < 5e-7, "relative error \(worst)")
   }
 
-  @Test func attentionBackwardMatchesFiniteDifferences() {
+  /// Row blocks of 2 and 3 split T = 5 unevenly; 8 covers it in one block.
+  @Test(arguments: [2, 3, 8])
+  func attentionBackwardMatchesFiniteDifferences(rowBlock: Int) {
     var g = SeededGenerator(seed: 5)
-    let (batch, time, width, heads) = (2, 4, 6, 2)
+    let (batch, time, width, heads) = (2, 5, 6, 2)
     let qkv = randomSlab(batch * time * 3 * width, &g)
     let output = FloatSlab(count: batch * time * width)
     let attention = FloatSlab(count: batch * heads * time * time)
     let weights = randomSlab(output.count, &g)
     func run() -> Double {
       CausalSelfAttention.forward(output: output.base, attention: attention.base, qkv: qkv.base,
-                                  batch: batch, time: time, width: width, heads: heads)
+                                  batch: batch, time: time, width: width, heads: heads, rowBlock: rowBlock)
       return weightedSum(output, weights)
     }
     _ = run()
     let dQKV = FloatSlab(count: qkv.count)
+    dQKV.copy(from: Array(repeating: .nan, count: qkv.count))  // every value must be written
     let scratch = FloatSlab(count: time * time)
     CausalSelfAttention.backward(qkvGradient: dQKV.base, outputGradient: weights.base, qkv: qkv.base,
                                  attention: attention.base, scratch: scratch.base,
-                                 batch: batch, time: time, width: width, heads: heads)
+                                 batch: batch, time: time, width: width, heads: heads, rowBlock: rowBlock)
     expectGradientsMatchFiniteDifferences("qkv", slab: qkv, analytic: dQKV.toArray(), objective: run)
+  }
+
+  @Test func attentionRowBlocksDoNotChangeTheResult() {
+    var g = SeededGenerator(seed: 50)
+    let (batch, time, width, heads) = (2, 64, 16, 2)
+    let qkv = randomSlab(batch * time * 3 * width, &g)
+    func outputs(rowBlock: Int) -> ([Float], [Float]) {
+      let output = FloatSlab(count: batch * time * width)
+      let attention = FloatSlab(count: batch * heads * time * time)
+      CausalSelfAttention.forward(output: output.base, attention: attention.base, qkv: qkv.base,
+                                  batch: batch, time: time, width: width, heads: heads, rowBlock: rowBlock)
+      return (output.toArray(), attention.toArray())
+    }
+    let (whole, wholeAttention) = outputs(rowBlock: 64)
+    let (blocked, blockedAttention) = outputs(rowBlock: 32)
+    #expect(maxAbsDifference(whole, blocked) < 1e-6)
+    #expect(maxAbsDifference(wholeAttention, blockedAttention) < 1e-6)
   }
 
   @Test func crossEntropyBackwardMatchesFiniteDifferences() {

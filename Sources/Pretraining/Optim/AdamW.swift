@@ -59,33 +59,69 @@ public final class AdamW {
     self.init(parameterCount: model.parameterCount, configuration: configuration, groups: groups)
   }
 
-  /// Takes one step over `parameters` using `gradients`.
-  public func step(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, learningRate: Float? = nil) {
+  /// Takes one step over `parameters` using `gradients`, splitting each group over `threads` workers.
+  ///
+  /// Every value's update is independent of the others, so the result does not depend on `threads`.
+  public func step(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
+                   learningRate: Float? = nil, threads: Int = 1) {
     stepCount += 1
     let lr = learningRate ?? configuration.learningRate
-    let c = configuration
     let t = Double(stepCount)
-    let stepSize = lr / Float(1 - pow(Double(c.beta1), t))
-    let correction2 = Float((1 - pow(Double(c.beta2), t)).squareRoot())
-    let m = firstMoment.base
-    let v = secondMoment.base
-    for group in groups {
-      let decay: Float = group.decays ? 1 - lr * c.weightDecay : 1
-      for i in group.range {
-        // lesson:begin adamw-update
-        let g = gradients[i]
-        parameters[i] *= decay  // decoupled weight decay: θ ← θ − lr·λ·θ
-        m[i] = c.beta1 * m[i] + (1 - c.beta1) * g
-        v[i] = c.beta2 * v[i] + (1 - c.beta2) * g * g
-        parameters[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + c.epsilon)
-        // lesson:end
+    let constants = StepConstants(
+      hyper: configuration,
+      stepSize: lr / Float(1 - pow(Double(configuration.beta1), t)),
+      correction2: Float((1 - pow(Double(configuration.beta2), t)).squareRoot()),
+      decay: 1 - lr * configuration.weightDecay)
+    let p = SendablePointer(base: parameters)
+    let g = SendablePointer(base: UnsafeMutablePointer(mutating: gradients))
+    let m = SendablePointer(base: firstMoment.base)
+    let v = SendablePointer(base: secondMoment.base)
+    let groups = self.groups
+    let workers = max(threads, 1)
+    ParallelWorkers.run(workers) { worker in
+      for group in groups {
+        let n = group.range.count
+        let lower = group.range.lowerBound + n * worker / workers
+        let upper = group.range.lowerBound + n * (worker + 1) / workers
+        Self.update(lower..<upper, decays: group.decays, p.base, g.base, m.base, v.base, constants)
       }
+    }
+  }
+
+  /// What one step's per-value update needs besides the value itself.
+  struct StepConstants: Sendable {
+    var hyper: Configuration
+    /// lr / (1 − β₁ᵗ)
+    var stepSize: Float
+    /// √(1 − β₂ᵗ)
+    var correction2: Float
+    /// 1 − lr·λ
+    var decay: Float
+  }
+
+  @inline(__always)
+  static func update(
+    _ range: Range<Int>, decays: Bool, _ parameters: UnsafeMutablePointer<Float>,
+    _ gradients: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+    _ v: UnsafeMutablePointer<Float>, _ k: StepConstants
+  ) {
+    let c = k.hyper
+    let decay: Float = decays ? k.decay : 1
+    for i in range {
+      // lesson:begin adamw-update
+      let g = gradients[i]
+      parameters[i] *= decay  // decoupled weight decay: θ ← θ − lr·λ·θ
+      m[i] = c.beta1 * m[i] + (1 - c.beta1) * g
+      v[i] = c.beta2 * v[i] + (1 - c.beta2) * g * g
+      parameters[i] -= k.stepSize * m[i] / (v[i].squareRoot() / k.correction2 + c.epsilon)
+      // lesson:end
     }
   }
 
   /// Takes one step on a model's parameters with its current gradients.
   public func step(_ model: MiniGPT, learningRate: Float? = nil) {
-    step(parameters: model.parameters.base, gradients: model.gradients.base, learningRate: learningRate)
+    step(parameters: model.parameters.base, gradients: model.gradients.base, learningRate: learningRate,
+         threads: model.threads)
   }
 
   /// Takes one step on plain arrays (for small demonstrations); counts must match the optimizer's.
