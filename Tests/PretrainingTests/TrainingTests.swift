@@ -46,6 +46,21 @@ import Testing
     #expect(Set(a).count > 1)
   }
 
+  @Test func runsContinueWhereTheyStoppedAndEvaluationDoesNotShiftTraining() throws {
+    let config = try tinyConfig()
+    let source = Self.source(vocab: 11, context: 8, size: 4)
+    let whole = try Trainer(model: try MiniGPT(config: config, seed: 47), options: TrainingOptions(steps: 8, seed: 48))
+    let wholeLosses = try whole.run(nextBatch: source).losses
+    // Same seed, but split in two runs and evaluated every 2 steps.
+    let split = try Trainer(model: try MiniGPT(config: config, seed: 47),
+                            options: TrainingOptions(steps: 8, evalInterval: 2, evalBatches: 3, seed: 48))
+    let first = try split.run(steps: 4, nextBatch: source)
+    let second = try split.run(steps: 4, nextBatch: source)
+    #expect(split.completedSteps == 8)
+    #expect(first.losses + second.losses == wholeLosses)
+    #expect(second.evaluations.map(\.step) == [6, 8])
+  }
+
   @Test func divergenceStopsWithAnErrorNamingTheStep() throws {
     let config = try tinyConfig()
     let model = try MiniGPT(config: config, seed: 44)

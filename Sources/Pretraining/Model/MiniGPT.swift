@@ -332,6 +332,14 @@ public final class MiniGPT {
     return Tensor(uncheckedShape: e.shape, values: Array(UnsafeBufferPointer(start: gradients.base + e.offset, count: e.count)))
   }
 
+  /// Overwrites every parameter from a flat array in ``layout`` order (e.g. a checkpoint's values).
+  public func loadParameters(_ values: [Float]) throws {
+    guard values.count == parameterCount else {
+      throw ModelError.shapeMismatch("the model has \(parameterCount) parameters, got \(values.count)")
+    }
+    parameters.copy(from: values)
+  }
+
   /// Overwrites the parameter with this name; `values` must have exactly its element count.
   public func setParameter(named name: String, values: [Float]) throws {
     let e = try entry(name)

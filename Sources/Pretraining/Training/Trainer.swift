@@ -70,6 +70,8 @@ public final class Trainer {
   public let optimizer: AdamW
   public let options: TrainingOptions
   private var generator: SeededGenerator
+  /// Evaluation draws from its own stream, so how often we evaluate never changes the training batches.
+  private var evaluationGenerator: SeededGenerator
 
   /// Creates a trainer with a fresh AdamW for `model`.
   public init(model: MiniGPT, options: TrainingOptions) throws {
@@ -81,74 +83,95 @@ public final class Trainer {
     self.options = options
     optimizer = AdamW(model: model, configuration: options.optimizer)
     generator = SeededGenerator(seed: options.seed)
+    evaluationGenerator = SeededGenerator(seed: options.seed ^ 0x5EED_E7A1_5EED_E7A1)
   }
 
-  /// Runs `options.steps` steps, calling `progress` after each.
-  ///
-  /// - Throws: ``TrainingError/nonFinite(step:loss:gradientNorm:)`` naming the step where the
-  ///   loss or gradient norm stopped being finite; errors from `nextBatch` or the model.
-  public func run(nextBatch: BatchSource, progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingSummary {
+  /// Steps taken so far (a later `run` continues from here).
+  public private(set) var completedSteps = 0
+  private var log = RunLog()
+
+  /// Bookkeeping for the current `run`: losses, evaluations and step timing.
+  private struct RunLog {
     var losses: [Float] = []
     var evaluations: [LossEstimate] = []
-    var stepTimes: [Double] = []
-    losses.reserveCapacity(options.steps)
-    stepTimes.reserveCapacity(options.steps)
-    for step in 0..<options.steps {
-      let started = DispatchTime.now().uptimeNanoseconds
-      let (loss, norm, lr, tokens) = try trainingStep(step, nextBatch: nextBatch)
-      let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9
-      stepTimes.append(seconds)
-      losses.append(loss)
-      var estimate: LossEstimate?
-      let isLast = step == options.steps - 1
-      if isLast || (options.evalInterval > 0 && (step + 1) % options.evalInterval == 0) {
-        let e = LossEstimate(
-          step: step + 1,
-          train: try estimateLoss(.train, batches: options.evalBatches, nextBatch: nextBatch),
-          val: try estimateLoss(.val, batches: options.evalBatches, nextBatch: nextBatch))
-        evaluations.append(e)
-        estimate = e
-      }
-      progress?(TrainingProgress(
-        step: step + 1, loss: loss, gradientNorm: norm, learningRate: lr,
-        tokensPerSecond: Double(tokens) / max(seconds, 1e-9), evaluation: estimate))
+    var stepSeconds: [Double] = []
+    var stepStarted: UInt64 = 0
+    var lastStep = 0
+    var progress: ((TrainingProgress) -> Void)?
+  }
+
+  /// Runs `steps` more optimizer steps (default `options.steps`), calling `progress` after each.
+  ///
+  /// Evaluates train/val loss every `options.evalInterval` steps and after the last one.
+  /// - Throws: ``TrainingError/nonFinite(step:loss:gradientNorm:)`` naming the step where the
+  ///   loss or gradient norm stopped being finite; errors from `nextBatch` or the model.
+  public func run(steps: Int? = nil, nextBatch: BatchSource,
+                  progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingSummary {
+    let count = steps ?? options.steps
+    guard count >= 0 else { throw TrainingError.invalidOptions("steps must be ≥ 0") }
+    log = RunLog(progress: progress)
+    log.lastStep = completedSteps + count - 1
+    log.stepStarted = DispatchTime.now().uptimeNanoseconds
+    // lesson:begin training-loop
+    for step in completedSteps..<(completedSteps + count) {
+      let lr = options.schedule.rate(atStep: step)
+      let batch = try nextBatch(.train, &generator)  // B random windows; targets = inputs shifted by one
+      let loss = try model.forward(batch)             // mean next-token cross-entropy
+      model.zeroGradients()
+      try model.backward()                            // dLoss/dθ for every parameter
+      let norm = model.clipGradientNorm(max: options.maxGradientNorm)
+      try checkFinite(step: step, loss: loss, gradientNorm: norm)
+      optimizer.step(model, learningRate: lr)         // AdamW
+      try record(step: step, loss: loss, gradientNorm: norm, learningRate: lr, nextBatch: nextBatch)
     }
-    let median = stepTimes.sorted()[stepTimes.count / 2, default: 0]
+    // lesson:end
+    let sorted = log.stepSeconds.sorted()
+    let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     let tokensPerStep = Double(model.batchSize * model.time)
     return TrainingSummary(
-      losses: losses, evaluations: evaluations, millisecondsPerStep: median * 1e3,
+      losses: log.losses, evaluations: log.evaluations, millisecondsPerStep: median * 1e3,
       tokensPerSecond: median > 0 ? tokensPerStep / median : 0)
   }
 
-  /// One optimizer step on one training batch; returns (loss, pre-clip gradient norm, lr, tokens).
-  public func trainingStep(_ step: Int, nextBatch: BatchSource) throws -> (Float, Float, Float, Int) {
-    let lr = options.schedule.rate(atStep: step)
-    // lesson:begin training-loop
-    let batch = try nextBatch(.train, &generator)         // B random windows, targets shifted by one
-    let loss = try model.forward(batch)                     // mean next-token cross-entropy
-    model.zeroGradients()
-    try model.backward()                                    // dLoss/dθ for every parameter
-    let norm = model.clipGradientNorm(max: options.maxGradientNorm)
-    guard loss.isFinite, norm.isFinite else {
-      throw TrainingError.nonFinite(step: step, loss: loss, gradientNorm: norm)
+  /// Stops training when the loss or gradient norm is NaN or infinite.
+  private func checkFinite(step: Int, loss: Float, gradientNorm: Float) throws {
+    guard loss.isFinite, gradientNorm.isFinite else {
+      throw TrainingError.nonFinite(step: step, loss: loss, gradientNorm: gradientNorm)
     }
-    optimizer.step(model, learningRate: lr)                 // AdamW update
-    // lesson:end
-    return (loss, norm, lr, batch.inputs.count)
+  }
+
+  /// Logs a finished step, evaluates when due and reports progress; restarts the step clock.
+  private func record(step: Int, loss: Float, gradientNorm: Float, learningRate: Float,
+                      nextBatch: BatchSource) throws {
+    let now = DispatchTime.now().uptimeNanoseconds
+    let seconds = Double(now - log.stepStarted) * 1e-9
+    let tokens = model.batchSize * model.time
+    completedSteps = step + 1
+    log.stepSeconds.append(seconds)
+    log.losses.append(loss)
+    var estimate: LossEstimate?
+    if step == log.lastStep || (options.evalInterval > 0 && completedSteps % options.evalInterval == 0) {
+      let e = LossEstimate(
+        step: completedSteps,
+        train: try estimateLoss(.train, batches: options.evalBatches, nextBatch: nextBatch),
+        val: try estimateLoss(.val, batches: options.evalBatches, nextBatch: nextBatch))
+      log.evaluations.append(e)
+      estimate = e
+    }
+    log.progress?(TrainingProgress(
+      step: completedSteps, loss: loss, gradientNorm: gradientNorm, learningRate: learningRate,
+      tokensPerSecond: Double(tokens) / max(seconds, 1e-9), evaluation: estimate))
+    log.stepStarted = DispatchTime.now().uptimeNanoseconds  // evaluation time is not step time
   }
 
   /// Mean loss over `batches` batches of `split`, without touching gradients or the optimizer.
+  ///
+  /// Draws from the trainer's evaluation stream (seeded from `options.seed`), not the training one.
   public func estimateLoss(_ split: Split, batches: Int, nextBatch: BatchSource) throws -> Float {
     var total: Double = 0
     for _ in 0..<max(batches, 1) {
-      total += Double(try model.forward(try nextBatch(split, &generator)))
+      total += Double(try model.forward(try nextBatch(split, &evaluationGenerator)))
     }
     return Float(total / Double(max(batches, 1)))
-  }
-}
-
-extension Array {
-  fileprivate subscript(index: Int, default fallback: Element) -> Element {
-    indices.contains(index) ? self[index] : fallback
   }
 }
