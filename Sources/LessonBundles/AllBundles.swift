@@ -5,5 +5,6 @@ import Pretraining
 public enum AllBundles {
   public static let list: [LessonBundle] = [
     EngineSelfTest.bundle,
+    PretrainLesson.bundle,
   ]
 }

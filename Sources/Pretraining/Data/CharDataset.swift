@@ -122,24 +122,34 @@ public struct CharDataset: Sendable {
     }
   }
 
-  /// B consecutive, non-overlapping windows starting at `start`: what a sequential pass reads.
+  /// B consecutive windows starting at `start`, `stride` tokens apart: what a sequential pass reads.
   ///
-  /// Window b starts at `start + b * T`. The lesson contrasts it with random windows: here a
-  /// token is only ever seen at one offset within its window.
+  /// Window b starts at `start + b * stride`. With the default stride of T the windows tile the
+  /// text and a token is only ever seen at one offset; with a stride of 1 consecutive windows
+  /// share all but one token. The lesson contrasts both with random windows.
   ///
   /// - Throws: ``DataError/windowsOutOfRange(split:start:size:context:tokens:)`` when a start is
   ///   negative or the last window's target would run past the split.
-  public func sequentialBatch(split: Split, size: Int, context: Int, startingAt start: Int = 0) throws -> TokenBatch {
+  public func sequentialBatch(
+    split: Split, size: Int, context: Int, startingAt start: Int = 0, stride: Int? = nil
+  ) throws -> TokenBatch {
     guard size >= 1, context >= 1 else { throw DataError.invalidBatchShape(size: size, context: context) }
+    let step = stride ?? context
+    guard step >= 1 else { throw DataError.invalidBatchShape(size: size, context: context) }
     let data = tokens(split)
-    let end = start + size * context + 1
+    let end = start + (size - 1) * step + context + 1
     guard start >= 0, end <= data.count else {
       throw DataError.windowsOutOfRange(split: split, start: start, size: size, context: context, tokens: data.count)
     }
-    let starts = (0..<size).map { start + $0 * context }
-    return TokenBatch(
-      size: size, context: context,
-      inputs: Array(data[start ..< end - 1]), targets: Array(data[start + 1 ..< end]), starts: starts)
+    let starts = (0..<size).map { start + $0 * step }
+    var inputs: [TokenID] = [], targets: [TokenID] = []
+    inputs.reserveCapacity(size * context)
+    targets.reserveCapacity(size * context)
+    for s in starts {
+      inputs += data[s ..< s + context]
+      targets += data[s + 1 ..< s + context + 1]
+    }
+    return TokenBatch(size: size, context: context, inputs: inputs, targets: targets, starts: starts)
   }
 
   private func checkShape(split: Split, size: Int, context: Int) throws {

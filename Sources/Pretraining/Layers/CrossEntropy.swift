@@ -1,0 +1,56 @@
+import Foundation
+
+/// Softmax cross-entropy over the vocabulary, skipping positions whose target is ``ignoreIndex``.
+public enum CrossEntropy {
+  /// Fills `probabilities` with softmax(logits) per row and `losses` with each row's NLL.
+  ///
+  /// Rows whose target is ``ignoreIndex`` get loss 0. Returns the NLL summed over scored rows
+  /// (in Double) and how many rows were scored; the mean loss is `sum / count`.
+  @discardableResult
+  public static func forward(
+    losses: UnsafeMutablePointer<Float>, probabilities: UnsafeMutablePointer<Float>,
+    logits: UnsafePointer<Float>, targets: UnsafePointer<TokenID>, rows: Int, vocabulary: Int
+  ) -> (sum: Double, count: Int) {
+    var total: Double = 0
+    var scored = 0
+    for r in 0..<rows {
+      let z = logits + r &* vocabulary
+      let p = probabilities + r &* vocabulary
+      // lesson:begin cross-entropy
+      let maximum = VectorMath.maximum(z, count: vocabulary)
+      let sum = FastMath.expAndSum(p, z, shift: maximum, count: vocabulary)  // Σ e^(z − max)
+      for v in 0..<vocabulary { p[v] /= sum }
+      let target = targets[r]
+      if target == ignoreIndex {
+        losses[r] = 0  // no loss (and, in backward, no gradient) here
+        continue
+      }
+      // −log softmax(z)[target] = log Σ e^(z − max) − (z[target] − max)
+      losses[r] = Float(log(Double(sum))) - (z[Int(target)] - maximum)
+      // lesson:end
+      total += Double(losses[r])
+      scored += 1
+    }
+    return (total, scored)
+  }
+
+  /// Writes dlogits = (softmax − onehot(target)) · lossScale per row, and zero at ignored rows.
+  ///
+  /// `lossScale` is 1 / (number of scored positions in the whole batch), the mean's derivative.
+  public static func backward(
+    logitsGradient: UnsafeMutablePointer<Float>, probabilities: UnsafePointer<Float>,
+    targets: UnsafePointer<TokenID>, lossScale: Float, rows: Int, vocabulary: Int
+  ) {
+    for r in 0..<rows {
+      let p = probabilities + r &* vocabulary
+      let d = logitsGradient + r &* vocabulary
+      let target = targets[r]
+      if target == ignoreIndex {
+        d.update(repeating: 0, count: vocabulary)
+        continue
+      }
+      for v in 0..<vocabulary { d[v] = p[v] * lossScale }
+      d[Int(target)] -= lossScale
+    }
+  }
+}

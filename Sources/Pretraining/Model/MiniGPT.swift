@@ -1,0 +1,351 @@
+import Foundation
+
+/// A GPT with hand-written forward and backward passes, built the llm.c way.
+///
+/// Token + position embedding, `layerCount` pre-LN blocks (causal multi-head attention, GELU MLP),
+/// a final LayerNorm and a head tied to the token embedding. Parameters and gradients are views
+/// into two flat slabs named like the PyTorch reference's `state_dict`. With `threads > 1` the batch
+/// is split across data-parallel workers, each with its own activations and gradient slab; the
+/// gradients are summed after backward, so results match single-threaded runs to float rounding.
+public final class MiniGPT {
+  /// The model's shape.
+  public let config: MiniGPTConfig
+  /// Names, shapes and offsets of the parameter tensors in ``parameters``.
+  public let layout: ParameterLayout
+  /// Every parameter, in ``layout`` order. Read or write it directly (e.g. to load a checkpoint).
+  public let parameters: FloatSlab
+  /// Every parameter's gradient, same layout as ``parameters``.
+  public let gradients: FloatSlab
+
+  /// Number of data-parallel workers used for a batch (at most one per window).
+  public private(set) var threads: Int
+  private var replicas: [ModelReplica] = []
+  private var workerCount = 1
+  private var profiling = false
+
+  /// Windows (B) and positions (T) of the last forward pass.
+  public private(set) var batchSize = 0
+  /// Positions per window (T) of the last forward pass.
+  public private(set) var time = 0
+  /// Mean loss of the last forward pass with targets, or nil.
+  public private(set) var loss: Float?
+  /// Positions that were scored (target ≠ ignoreIndex) in the last forward pass.
+  public private(set) var scoredPositions = 0
+  private var readyForBackward = false
+
+  /// Creates a model with nanoGPT's initialization drawn from `seed`.
+  ///
+  /// Weights N(0, 0.02); residual projections (`proj`, `out`) N(0, 0.02/√(2L)); biases 0;
+  /// LayerNorm weights 1.
+  public init(config: MiniGPTConfig, seed: UInt64, threads: Int = 1) throws {
+    try config.validate()
+    guard threads >= 1 else { throw ModelError.invalidThreadCount(threads) }
+    self.config = config
+    self.threads = threads
+    layout = ParameterLayout(config: config)
+    parameters = FloatSlab(count: layout.count)
+    gradients = FloatSlab(count: layout.count)
+    BLAS.useSingleThread()
+    var generator = SeededGenerator(seed: seed)
+    let residualStd = 0.02 / Float(2 * config.layerCount).squareRoot()
+    for entry in layout.entries {
+      let values = parameters.base + entry.offset
+      if entry.name.hasSuffix("bias") {
+        values.update(repeating: 0, count: entry.count)
+      } else if entry.shape.count == 1 {
+        values.update(repeating: 1, count: entry.count)
+      } else {
+        let isResidual = entry.name.hasSuffix("proj.weight") || entry.name.hasSuffix("out.weight")
+        let std: Float = isResidual ? residualStd : 0.02
+        for i in 0..<entry.count { values[i] = generator.normal() * std }
+      }
+    }
+  }
+
+  // MARK: - Sizes
+
+  /// Every parameter, counting the tied embedding/head once.
+  public var parameterCount: Int { layout.count }
+  /// Parameters excluding the token and position embeddings.
+  public var nonEmbeddingParameterCount: Int { config.nonEmbeddingParameterCount }
+  /// `(name, shape, offset)` for every tensor, in PyTorch `state_dict` order (without the tied `head.weight`).
+  public var namedParameters: [(name: String, shape: [Int], offset: Int)] {
+    layout.entries.map { ($0.name, $0.shape, $0.offset) }
+  }
+
+  // MARK: - Threads and profiling
+
+  /// Sets the number of data-parallel workers (1 = everything on the calling thread).
+  public func setThreads(_ count: Int) throws {
+    guard count >= 1 else { throw ModelError.invalidThreadCount(count) }
+    if count != threads {
+      threads = count
+      replicas = []
+      readyForBackward = false
+    }
+  }
+
+  /// Turns per-phase timing on or off and clears what was recorded. Off by default.
+  public func setProfiling(_ enabled: Bool) {
+    profiling = enabled
+    for replica in replicas {
+      replica.clock.enabled = enabled
+      replica.profile = PhaseProfile()
+    }
+  }
+
+  /// Seconds per (pass, layer kind) since profiling was turned on, as seen by worker 0.
+  public var phaseProfile: PhaseProfile { replicas.first?.profile ?? PhaseProfile() }
+
+  // MARK: - Forward
+
+  /// Runs the model on a batch and returns the mean cross-entropy over its scored positions.
+  public func forward(_ batch: TokenBatch) throws -> Float {
+    guard let loss = try forward(inputs: batch.inputs, targets: batch.targets, batchSize: batch.size) else {
+      throw ModelError.noTargets
+    }
+    return loss
+  }
+
+  /// Runs the model on `batchSize` windows of `inputs.count / batchSize` tokens.
+  ///
+  /// - Returns: the mean loss over positions whose target is not ``ignoreIndex`` (0 when none
+  ///   are scored), or nil without targets.
+  /// - Throws: ``ModelError`` for empty or ragged batches, windows longer than the context, or
+  ///   tokens outside the vocabulary.
+  @discardableResult
+  public func forward(inputs: [TokenID], targets: [TokenID]?, batchSize: Int) throws -> Float? {
+    guard batchSize >= 1, !inputs.isEmpty else { throw ModelError.emptyBatch }
+    guard inputs.count % batchSize == 0 else {
+      throw ModelError.shapeMismatch("\(inputs.count) input tokens do not split into \(batchSize) equal windows")
+    }
+    let time = inputs.count / batchSize
+    guard time <= config.contextLength else {
+      throw ModelError.contextTooLong(time: time, contextLength: config.contextLength)
+    }
+    let vocab = config.vocabSize
+    for (index, token) in inputs.enumerated() where token < 0 || Int(token) >= vocab {
+      throw ModelError.tokenOutOfRange(token: token, index: index, vocabSize: vocab)
+    }
+    if let targets {
+      guard targets.count == inputs.count else {
+        throw ModelError.shapeMismatch("\(targets.count) targets for \(inputs.count) inputs")
+      }
+      for (index, target) in targets.enumerated()
+      where target != ignoreIndex && (target < 0 || Int(target) >= vocab) {
+        throw ModelError.targetOutOfRange(target: target, index: index, vocabSize: vocab)
+      }
+    }
+    prepareReplicas(batch: batchSize, time: time)
+    var start = 0
+    for worker in 0..<workerCount {
+      let replica = replicas[worker]
+      let rows = share(of: worker, batch: batchSize)
+      let offset = start * time
+      let count = rows * time
+      inputs.withUnsafeBufferPointer { source in
+        replica.tokens.update(from: source.baseAddress! + offset, count: count)
+      }
+      if let targets {
+        targets.withUnsafeBufferPointer { source in
+          replica.targets.update(from: source.baseAddress! + offset, count: count)
+        }
+      }
+      replica.batch = rows
+      start += rows
+    }
+    let replicas = self.replicas
+    let parameters = SendablePointer(base: self.parameters.base)
+    let computeLoss = targets != nil
+    ParallelWorkers.run(workerCount) { worker in
+      let replica = replicas[worker]
+      replica.forward(parameters: parameters.base, batch: replica.batch, time: time, computeLoss: computeLoss)
+    }
+    self.batchSize = batchSize
+    self.time = time
+    guard computeLoss else {
+      loss = nil
+      scoredPositions = 0
+      readyForBackward = false
+      return nil
+    }
+    var sum: Double = 0
+    var scored = 0
+    for worker in 0..<workerCount {
+      sum += replicas[worker].lossSum
+      scored += replicas[worker].scoredCount
+    }
+    scoredPositions = scored
+    let mean = scored > 0 ? Float(sum / Double(scored)) : 0
+    loss = mean
+    readyForBackward = true
+    return mean
+  }
+
+  /// Rows of the batch that worker `worker` takes: as equal as possible, earlier workers first.
+  private func share(of worker: Int, batch: Int) -> Int {
+    batch / workerCount + (worker < batch % workerCount ? 1 : 0)
+  }
+
+  /// Makes sure each worker has buffers for its share; reallocates only when a share outgrows them.
+  private func prepareReplicas(batch: Int, time: Int) {
+    workerCount = min(threads, batch)
+    let largestShare = (batch + workerCount - 1) / workerCount
+    let fits = replicas.count >= workerCount
+      && replicas.prefix(workerCount).allSatisfy { $0.fits(batch: largestShare, time: time) }
+    if fits { return }
+    let batchCapacity = max(largestShare, replicas.first?.batchCapacity ?? 0)
+    let timeCapacity = max(time, replicas.first?.timeCapacity ?? 0)
+    replicas = (0..<max(threads, 1)).map { worker in
+      ModelReplica(
+        config: config, layout: layout, batchCapacity: batchCapacity, timeCapacity: timeCapacity,
+        sharedGradients: worker == 0 ? gradients.base : nil)
+    }
+    for replica in replicas { replica.clock.enabled = profiling }
+  }
+
+  // MARK: - Backward
+
+  /// Accumulates dLoss/dθ of the last forward pass into ``gradients``.
+  ///
+  /// Gradients add up across calls, as in PyTorch; call ``zeroGradients()`` between steps.
+  public func backward() throws {
+    guard readyForBackward else { throw ModelError.noForwardPass }
+    let scale: Float = scoredPositions > 0 ? 1 / Float(scoredPositions) : 0
+    let replicas = self.replicas
+    let parameters = SendablePointer(base: self.parameters.base)
+    let workers = workerCount
+    ParallelWorkers.run(workers) { worker in
+      replicas[worker].backward(parameters: parameters.base, lossScale: scale)
+    }
+    guard workers > 1 else { return }
+    // Sum the other workers' gradients into the model's, clearing theirs for the next backward.
+    let start = profiling ? DispatchTime.now().uptimeNanoseconds : 0
+    let total = SendablePointer(base: gradients.base)
+    let count = layout.count
+    let chunk = (count + workers - 1) / workers
+    ParallelWorkers.run(workers) { worker in
+      let lower = worker * chunk
+      let upper = min(count, lower + chunk)
+      guard lower < upper else { return }
+      let sum = total.base
+      for other in 1..<workers {
+        guard let slab = replicas[other].ownGradients else { continue }
+        let part = slab.base
+        for i in lower..<upper {
+          sum[i] += part[i]
+          part[i] = 0
+        }
+      }
+    }
+    if profiling {
+      replicas[0].profile.gradientReduction += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    }
+  }
+
+  /// Sets every gradient to zero.
+  public func zeroGradients() {
+    gradients.zero()
+  }
+
+  // MARK: - Reading results
+
+  private func locate(batch b: Int) throws -> (replica: ModelReplica, row: Int) {
+    guard batchSize > 0 else { throw ModelError.noForwardPass }
+    guard b >= 0 && b < batchSize else {
+      throw ModelError.indexOutOfRange("batch row \(b) of \(batchSize)")
+    }
+    var first = 0
+    for worker in 0..<workerCount {
+      let rows = share(of: worker, batch: batchSize)
+      if b < first + rows { return (replicas[worker], b - first) }
+      first += rows
+    }
+    throw ModelError.indexOutOfRange("batch row \(b)")
+  }
+
+  /// The logits of the last forward pass, shape (B, T, V).
+  public func logits() throws -> Tensor {
+    guard batchSize > 0 else { throw ModelError.noForwardPass }
+    let v = config.vocabSize
+    var values: [Float] = []
+    values.reserveCapacity(batchSize * time * v)
+    for b in 0..<batchSize {
+      let (replica, row) = try locate(batch: b)
+      values.append(contentsOf: UnsafeBufferPointer(start: replica.logits + row * time * v, count: time * v))
+    }
+    return Tensor(uncheckedShape: [batchSize, time, v], values: values)
+  }
+
+  /// The V logits at one (window, position) of the last forward pass.
+  public func logits(batch b: Int, position t: Int) throws -> [Float] {
+    let (replica, row) = try locate(batch: b)
+    guard t >= 0 && t < time else { throw ModelError.indexOutOfRange("position \(t) of \(time)") }
+    let v = config.vocabSize
+    return Array(UnsafeBufferPointer(start: replica.logits + (row * time + t) * v, count: v))
+  }
+
+  /// Per-position negative log-likelihood of the last forward pass with targets, shape (B, T).
+  ///
+  /// Positions whose target is ``ignoreIndex`` hold 0.
+  public func positionLosses() throws -> Tensor {
+    guard loss != nil else { throw ModelError.noTargets }
+    var values: [Float] = []
+    values.reserveCapacity(batchSize * time)
+    for b in 0..<batchSize {
+      let (replica, row) = try locate(batch: b)
+      values.append(contentsOf: UnsafeBufferPointer(start: replica.losses + row * time, count: time))
+    }
+    return Tensor(uncheckedShape: [batchSize, time], values: values)
+  }
+
+  /// One head's attention probabilities from the last forward pass, shape (T, T): row t is how
+  /// position t spreads its attention over positions 0...t (entries above the diagonal are 0).
+  public func attentionWeights(layer: Int, batch b: Int, head: Int) throws -> Tensor {
+    guard layer >= 0 && layer < config.layerCount else {
+      throw ModelError.indexOutOfRange("layer \(layer) of \(config.layerCount)")
+    }
+    guard head >= 0 && head < config.headCount else {
+      throw ModelError.indexOutOfRange("head \(head) of \(config.headCount)")
+    }
+    let (replica, row) = try locate(batch: b)
+    let base = replica.blocks[layer].attention + (row * config.headCount + head) * time * time
+    return Tensor(uncheckedShape: [time, time], values: Array(UnsafeBufferPointer(start: base, count: time * time)))
+  }
+
+  // MARK: - Named parameters
+
+  private func entry(_ name: String) throws -> ParameterLayout.Entry {
+    guard let entry = layout.entry(named: name) else { throw ModelError.unknownParameter(name) }
+    return entry
+  }
+
+  /// A copy of the parameter tensor with this `state_dict` name.
+  public func parameter(named name: String) throws -> Tensor {
+    let e = try entry(name)
+    return Tensor(uncheckedShape: e.shape, values: Array(UnsafeBufferPointer(start: parameters.base + e.offset, count: e.count)))
+  }
+
+  /// A copy of the gradient of the parameter with this `state_dict` name.
+  public func gradient(named name: String) throws -> Tensor {
+    let e = try entry(name)
+    return Tensor(uncheckedShape: e.shape, values: Array(UnsafeBufferPointer(start: gradients.base + e.offset, count: e.count)))
+  }
+
+  /// Overwrites every parameter from a flat array in ``layout`` order (e.g. a checkpoint's values).
+  public func loadParameters(_ values: [Float]) throws {
+    guard values.count == parameterCount else {
+      throw ModelError.shapeMismatch("the model has \(parameterCount) parameters, got \(values.count)")
+    }
+    parameters.copy(from: values)
+  }
+
+  /// Overwrites the parameter with this name; `values` must have exactly its element count.
+  public func setParameter(named name: String, values: [Float]) throws {
+    let e = try entry(name)
+    guard values.count == e.count else {
+      throw ModelError.shapeMismatch("\(name) has \(e.count) values \(e.shape), got \(values.count)")
+    }
+    parameters.copy(from: values, at: e.offset)
+  }
+}
