@@ -23,6 +23,8 @@ final class InteractiveRun {
   private var progress: LessonProgress
   private var pendingKeys: [Key] = []
   private var skipped: Set<String> = []
+  /// Steps whose output was shown in this session (as opposed to run quietly as dependencies).
+  private var shown: Set<String> = []
   private var usedRows = 0
   private var navigation: Navigation?
   private var hint: String?
@@ -246,8 +248,10 @@ final class InteractiveRun {
     if rerun {
       emit(env.outStyle.apply(.dim, "↻ reran step '\(Sanitizer.clean(step.id))' in \(ClaimComparison.format(record.seconds)) s"))
     } else if alreadyRan {
-      emit(env.outStyle.apply(.dim, "(ran earlier as a dependency)"))
+      let note = shown.contains(step.id) ? "(ran earlier in this session; r reruns it)" : "(ran earlier as a dependency)"
+      emit(env.outStyle.apply(.dim, note))
     }
+    shown.insert(step.id)
     for result in runner.results(forStepAt: index) where result.kind == .assertion {
       if result.passed { assertionsPassed += 1 } else { assertionsFailed += 1 }
     }
