@@ -42,8 +42,11 @@ public struct CommandEnvironment {
   }
 
   /// The process's real streams, with colour decided per stream from `color`.
+  ///
+  /// Also installs the SIGINT/SIGTERM handlers (`Interrupts`): the process is a CLI run.
   public static func standard(color: ColorMode, lessonsDirectory: String?) -> CommandEnvironment {
-    CommandEnvironment(
+    Interrupts.install()
+    return CommandEnvironment(
       out: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
       err: { text in FileHandle.standardError.write(Data(text.utf8)) },
       outStyle: TerminalStyle.resolve(color, fileDescriptor: 1),
