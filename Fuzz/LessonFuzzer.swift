@@ -44,19 +44,33 @@ enum LessonFuzzTarget {
       for diagnostic in LessonBinder.bindingErrors(lesson, registry: registry) { _ = diagnostic.description }
     }
     // Rendering, plain and coloured, narrow and wide, with claims shown checked and unchecked.
+    // The renderer must meet exactly the parser's claims and steps, in order: `lesson run`
+    // evaluates claims and runs steps by the index the renderer hands out.
     for (style, width) in [(TerminalStyle.plain, 80), (TerminalStyle(colored: true), 20)] {
       var written = 0
+      var claimsSeen = 0
+      var stepsSeen = 0
       let renderer = ProseRenderer(lesson: lesson, style: style, width: width) { written &+= $0.utf8.count }
-      if style.colored {
-        renderer.claimDisplay = { index in
+      renderer.onStep = { [unowned renderer] index, step in
+        precondition(index == stepsSeen && step == lesson.steps[index], "renderer and parser disagree on steps")
+        stepsSeen += 1
+        renderer.renderStepCode(step)
+      }
+      renderer.claimDisplay = { index in
+        precondition(index == claimsSeen && index < lesson.claims.count, "renderer and parser disagree on claims")
+        claimsSeen += 1
+        if style.colored {
           let claim = lesson.claims[index]
           let passed = claim.number.map { ClaimComparison.matches($0, computed: 1, tolerance: claim.tolerance) } ?? true
           return .checked(CheckResult(
             kind: .claim, id: claim.id, file: lesson.file, line: claim.line, status: passed ? .passed : .failed,
             claimed: claim.text, computed: "1", message: passed ? nil : "\u{1B}[2Jnot inert", seconds: 0))
         }
+        return .unchecked
       }
       renderer.render()
+      precondition(claimsSeen == lesson.claims.count, "the renderer skipped claims the parser found")
+      precondition(stepsSeen == lesson.steps.count, "the renderer skipped steps the parser found")
     }
     // Claim numbers and tolerances, on every line of the input.
     for line in text.split(separator: "\n").prefix(64) {

@@ -189,6 +189,14 @@ case("check-link-in-code-span",
 case("check-link-as-image", "# T\n\n" + STEP + "\n![3](check:selftest-nowhere)\n\nThe sum is " + FALSE_CLAIM + ".\n",
      1, FAIL, 10, note="an image is not a claim")
 
+# MARK: - Found by fuzzing (regressions)
+
+case("fuzz-empty-autolink-check", "\ufeff\x1b time&&&&out=<check:>\n", 2, "claim check id '' is malformed", 1,
+     note="libFuzzer: the renderer counted a check: link the parser had dropped, and indexed past the claims")
+case("check-link-inside-image-alt", "# T\n\n" + STEP + "\n![a [5](check:selftest-mean) b](x.png)\n\nThe sum is "
+     + FALSE_CLAIM + ".\n", 1, FAIL, 10,
+     note="the parser counted a claim inside an image description that the renderer never shows")
+
 # MARK: - Running
 
 case("failing-step", "# T\n\n```swift step=selftest-fail hidden\n```\n", 1, "deliberate failure from selftest-fail", 3)

@@ -10,6 +10,8 @@
 # Crashes land in Fuzz/findings/; each one found becomes a fixture under
 # Tests/EndToEndTests/Fixtures/bad-lessons/ once fixed.
 set -euo pipefail
+# The Swift backtracer would wait on every crash the fuzzer provokes; libFuzzer prints its own.
+export SWIFT_BACKTRACE=enable=no
 cd "$(dirname "$0")/.."
 
 SECONDS_TO_RUN="${1:-${SECONDS_TO_RUN:-60}}"
@@ -39,7 +41,7 @@ CORPUS="$OUT/corpus"
 SEEDS="$OUT/seeds"
 rm -rf "$SEEDS"
 mkdir -p "$CORPUS" "$SEEDS"
-find Lessons Tests -type f \( -name '*.md' -o -name '*.lesson' -o -name '*.txt' \) -size -1M \
+find Lessons Tests -type f \( -name '*.md' -o -name '*.lesson' -o -name '*.txt' \) -size -1024k \
   -exec cp --backup=numbered -t "$SEEDS" {} + 2>/dev/null || true
 
 # MARK: - Fuzz

@@ -306,8 +306,11 @@ struct LessonParser {
       switch inline {
       case let .link(destination, title, content, line) where destination.hasPrefix("check:"):
         visitClaim(id: String(destination.dropFirst("check:".count)), title: title, text: content.plainText, line: line)
-      case .link(_, _, let content, _), .emphasis(let content), .strong(let content), .image(_, _, let content):
+      case .link(_, _, let content, _), .emphasis(let content), .strong(let content):
         visit(content)
+      case .image:
+        // The renderer shows an image's description as plain text, so links in it are not claims.
+        break
       default:
         break
       }
@@ -317,6 +320,9 @@ struct LessonParser {
   private mutating func visitClaim(id: String, title: String, text: String, line: Int) {
     guard StepInfo.isValidID(id) else {
       error(line, "claim check id '\(abbreviated(id))' is malformed; write `[text](check:<id>)`")
+      // Still recorded, so the claims stay in step with the `check:` links the renderer counts.
+      items.append(.claim(claims.count))
+      claims.append(Claim(id: id, text: text, number: nil, tolerance: nil, line: line, section: currentSection))
       return
     }
     var number: ClaimNumber?

@@ -36,7 +36,8 @@ public enum LessonBinder {
             + "AllBundles, or mark the block `display` to show it without running"))
       }
     }
-    for claim in lesson.claims {
+    // A malformed claim id is already a parse error.
+    for claim in lesson.claims where StepInfo.isValidID(claim.id) {
       switch registry.registration(claim.id)?.entry {
       case .check?: break
       case .step?:
