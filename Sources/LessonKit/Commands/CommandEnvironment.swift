@@ -58,7 +58,16 @@ public struct CommandEnvironment {
   }
 
   /// Writes an error message to stderr.
+  ///
+  /// A message already shaped `file:line: error: …` (a `LessonLoadError`) keeps that shape
+  /// rather than gaining a second `error:`.
   func error(_ message: String) {
+    if let marker = message.range(of: ": error: "), message[..<marker.lowerBound].contains(":") {
+      let location = Sanitizer.clean(String(message[..<marker.lowerBound]), singleLine: true)
+      let rest = Sanitizer.clean(String(message[marker.upperBound...]))
+      err(location + ": " + errStyle.apply([.red, .bold], "error:") + " " + rest + "\n")
+      return
+    }
     err(errStyle.apply([.red, .bold], "error: ") + Sanitizer.clean(message) + "\n")
   }
 
