@@ -1,12 +1,15 @@
 # The two commands a newcomer needs:
 #   make lesson   install what is missing, build release, run the pretraining lesson
 #   make test     install what is missing, run every test and check every lesson
+# Hardening (not part of `make test`):
+#   make fuzz SECONDS=N   libFuzzer on lesson loading, parsing, binding, rendering, claim numbers
+#   make sanitize         the test suite under AddressSanitizer, then ThreadSanitizer
 
 SWIFT ?= swift
 BIN   := .build/release/lesson
 LESSONS := $(wildcard Lessons/*.md) $(wildcard Lessons/examples/*.md)
 
-.PHONY: lesson test deps test-deps build unit-tests check-lessons bench clean
+.PHONY: lesson test deps test-deps build unit-tests check-lessons bench clean fuzz sanitize
 
 lesson: deps build
 	$(BIN) run pretrain
@@ -32,5 +35,12 @@ check-lessons: build
 bench: deps build
 	Benchmarks/compare.sh
 
+SECONDS ?= 60
+fuzz: deps
+	scripts/fuzz.sh $(SECONDS)
+
+sanitize: test-deps
+	scripts/sanitize.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-tsan .build-fuzz

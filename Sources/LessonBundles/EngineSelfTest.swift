@@ -1,3 +1,4 @@
+import Foundation
 import LessonKit
 
 // MARK: - Engine self-test bundle
@@ -48,6 +49,11 @@ enum EngineSelfTest {
     Step("selftest-progress") { context in
       for i in 1...3 { context.progress("counting \(i)/3") }
       context.text("counted to 3")
+    }
+    Step("selftest-sleep") { context in
+      // For the timeout and interrupt tests: announces itself, then sleeps 30 s in short slices.
+      context.progress("selftest-sleep: sleeping")
+      for _ in 0..<600 { Thread.sleep(forTimeInterval: 0.05) }
     }
     Check("selftest-sum-of-range", after: ["selftest-make-range"]) { context in
       .number(Double(try context.require(rangeKey).reduce(0, +)))

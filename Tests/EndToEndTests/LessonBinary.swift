@@ -5,6 +5,8 @@ struct LessonBinary {
   /// What one invocation produced.
   struct Output {
     var status: Int32
+    /// Whether the process was killed by a signal (`status` is then the signal number).
+    var signaled = false
     var stdout: String
     var stderr: String
     var lastLine: String { stdout.split(separator: "\n").last.map(String.init) ?? "" }
@@ -53,7 +55,7 @@ struct LessonBinary {
     let outData = try Data(contentsOf: outURL)
     let errData = try Data(contentsOf: errURL)
     return Output(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal, stdout: String(decoding: outData, as: UTF8.self),
       stderr: String(decoding: errData, as: UTF8.self))
   }
 }

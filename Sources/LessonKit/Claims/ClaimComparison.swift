@@ -13,12 +13,36 @@ public enum ClaimTolerance: Sendable, Equatable, CustomStringConvertible {
   public static let approximate = ClaimTolerance.relative(0.10)
 
   /// Parses the value of a `tol=` option: `5%` (relative) or `0.01` (absolute).
+  ///
+  /// - Returns: `nil` when the value is malformed or makes no sense; `problem(_:)` says why.
   public static func parse(_ text: String) -> ClaimTolerance? {
+    problem(text) == nil ? value(text) : nil
+  }
+
+  /// Why a `tol=` value is refused, or `nil` when it is fine: it must be a finite number that
+  /// is not negative, and a relative one at most 100% (more would accept the opposite sign).
+  public static func problem(_ text: String) -> String? {
+    guard let tolerance = value(text) else {
+      return "tolerance '\(text)' is malformed; write `tol=5%` (relative) or `tol=0.01` (absolute)"
+    }
+    switch tolerance {
+    case .relative(let fraction) where fraction < 0, .absolute(let fraction) where fraction < 0:
+      return "tolerance '\(text)' is negative; a tolerance is a distance, write e.g. `tol=5%`"
+    case .relative(let fraction) where fraction > 1:
+      return "tolerance '\(text)' is over 100%, which would accept values of the opposite sign; "
+        + "write at most `tol=100%`, or claim the number with fewer digits"
+    default:
+      return nil
+    }
+  }
+
+  /// The tolerance `text` spells, unvalidated.
+  private static func value(_ text: String) -> ClaimTolerance? {
     if text.hasSuffix("%") {
-      guard let percent = Double(text.dropLast()), percent.isFinite, percent >= 0 else { return nil }
+      guard let percent = Double(text.dropLast()), percent.isFinite else { return nil }
       return .relative(percent / 100)
     }
-    guard let absolute = Double(text), absolute.isFinite, absolute >= 0 else { return nil }
+    guard let absolute = Double(text), absolute.isFinite else { return nil }
     return .absolute(absolute)
   }
 

@@ -22,13 +22,24 @@ public struct ClaimNumber: Sendable, Equatable {
 /// Why a claim's text could not be read as one number.
 public enum ClaimNumberError: Error, Equatable, CustomStringConvertible {
   case severalNumbers([String])
+  /// The number overflows to infinity, or its value or last digit underflows to zero.
+  case outOfRange(String)
 
   public var description: String {
     switch self {
     case .severalNumbers(let found):
-      return "the claim text holds \(found.count) numbers (\(found.joined(separator: ", "))); "
+      let shown = found.prefix(5).map { Self.abbreviated($0) }.joined(separator: ", ")
+      return "the claim text holds \(found.count) numbers (\(shown)\(found.count > 5 ? ", …" : "")); "
         + "keep exactly one number inside the link brackets and move the rest outside"
+    case .outOfRange(let written):
+      return "the claimed number \(Self.abbreviated(written)) is out of range; "
+        + "a claim number must lie between 1e-300 and 1e300 in size, written with at most 300 decimals"
     }
+  }
+
+  /// `text`, cut to 40 characters so a hostile claim cannot flood the message.
+  private static func abbreviated(_ text: String) -> String {
+    text.count <= 40 ? text : String(text.prefix(40)) + "…"
   }
 }
 
@@ -51,6 +62,10 @@ extension ClaimNumber {
     while let number = scanner.next() { found.append(number) }
     guard let first = found.first else { return nil }
     guard found.count == 1 else { throw ClaimNumberError.severalNumbers(found.map(\.written)) }
+    let inRange: (Double) -> Bool = { $0.isFinite && ($0 == 0 || (1e-300...1e300).contains(abs($0))) }
+    guard inRange(first.value), inRange(first.resolution), first.resolution > 0 else {
+      throw ClaimNumberError.outOfRange(first.written)
+    }
     var number = first
     number.isApproximate = isApproximate(text)
     return number
@@ -81,6 +96,10 @@ private struct NumberScanner {
   private static let wordExponents: [String: Int] = [
     "thousand": 3, "million": 6, "billion": 9, "trillion": 12,
   ]
+
+  /// Exponents longer than this are capped at `cappedExponent`, so their sums cannot overflow `Int`.
+  private static let maximumExponentDigits = 6
+  private static let cappedExponent = 1_000_000
 
   init(scalars: [Unicode.Scalar]) { self.scalars = scalars }
 
@@ -187,7 +206,8 @@ private struct NumberScanner {
     guard isDigit(j) else { return nil }
     var digits = ""
     while isDigit(j), let s = at(j) { digits.unicodeScalars.append(s); j += 1 }
-    guard let power = Int(digits) else { return nil }
+    // Longer exponents are capped: the value overflows or underflows and is refused as out of range.
+    let power = digits.count > Self.maximumExponentDigits ? Self.cappedExponent : Int(digits) ?? Self.cappedExponent
     return (sign * power, j)
   }
 
@@ -200,7 +220,7 @@ private struct NumberScanner {
     var power = 0
     var count = 0
     while let s = at(j), let digit = Self.superscripts[s] {
-      power = power * 10 + digit
+      power = count < Self.maximumExponentDigits ? power * 10 + digit : Self.cappedExponent
       count += 1
       j += 1
     }

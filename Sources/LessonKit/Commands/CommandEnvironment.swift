@@ -42,8 +42,11 @@ public struct CommandEnvironment {
   }
 
   /// The process's real streams, with colour decided per stream from `color`.
+  ///
+  /// Also installs the SIGINT/SIGTERM handlers (`Interrupts`): the process is a CLI run.
   public static func standard(color: ColorMode, lessonsDirectory: String?) -> CommandEnvironment {
-    CommandEnvironment(
+    Interrupts.install()
+    return CommandEnvironment(
       out: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
       err: { text in FileHandle.standardError.write(Data(text.utf8)) },
       outStyle: TerminalStyle.resolve(color, fileDescriptor: 1),
@@ -55,7 +58,16 @@ public struct CommandEnvironment {
   }
 
   /// Writes an error message to stderr.
+  ///
+  /// A message already shaped `file:line: error: …` (a `LessonLoadError`) keeps that shape
+  /// rather than gaining a second `error:`.
   func error(_ message: String) {
+    if let marker = message.range(of: ": error: "), message[..<marker.lowerBound].contains(":") {
+      let location = Sanitizer.clean(String(message[..<marker.lowerBound]), singleLine: true)
+      let rest = Sanitizer.clean(String(message[marker.upperBound...]))
+      err(location + ": " + errStyle.apply([.red, .bold], "error:") + " " + rest + "\n")
+      return
+    }
     err(errStyle.apply([.red, .bold], "error: ") + Sanitizer.clean(message) + "\n")
   }
 

@@ -24,6 +24,10 @@ public struct Diagnostic: Sendable, Equatable, Error, CustomStringConvertible {
 /// Errors that stop a lesson from loading.
 public enum LessonLoadError: Error, CustomStringConvertible {
   case unreadable(path: String, reason: String)
+  /// The file is larger than `Lesson.maximumFileSize`.
+  case tooLarge(path: String, size: Int, limit: Int)
+  /// The bytes are not lesson text (invalid UTF-8, NUL bytes); `line` holds the first bad byte.
+  case malformedText(path: String, line: Int, reason: String)
   case notFound(String, searched: String, available: [String])
   case noLessonsDirectory(startingAt: String)
   case noLessons(directory: String)
@@ -32,6 +36,11 @@ public enum LessonLoadError: Error, CustomStringConvertible {
     switch self {
     case let .unreadable(path, reason):
       return "\(path):1: error: cannot read lesson: \(reason)"
+    case let .tooLarge(path, size, limit):
+      return "\(path):1: error: lesson is too large: \(size) bytes, over the limit of \(limit) bytes "
+        + "(\(limit / 1_048_576) MiB); split it into several lessons"
+    case let .malformedText(path, line, reason):
+      return "\(path):\(line): error: cannot read lesson: \(reason)"
     case let .notFound(name, searched, available):
       let names = available.isEmpty ? "none" : available.joined(separator: ", ")
       return "no lesson named '\(name)' in \(searched) (available: \(names))"

@@ -3,25 +3,100 @@ import Foundation
 // MARK: - Lesson parser
 
 extension Lesson {
+  /// The largest lesson file accepted, in bytes (4 MiB); larger files are refused before parsing.
+  ///
+  /// The real lessons are tens of kilobytes; the limit keeps parsing and rendering time and
+  /// memory bounded for any file handed to `lesson`.
+  public static let maximumFileSize = 4 * 1024 * 1024
+
   /// Reads and parses the lesson at `path`.
+  ///
+  /// Refuses, with a `file:line` message, a path that is missing, a directory or not a regular
+  /// file, a file over `maximumFileSize`, and text that is not UTF-8 or holds NUL bytes.
   public static func load(path: String) throws -> Lesson {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw LessonLoadError.unreadable(path: path, reason: "no such file")
+    }
+    if isDirectory.boolValue {
+      throw LessonLoadError.unreadable(path: path, reason: "it is a directory; give a lesson file (.md)")
+    }
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    if let type = attributes?[.type] as? FileAttributeType, type != .typeRegular {
+      // Devices and pipes could be endless (`/dev/zero`); only regular files are read.
+      throw LessonLoadError.unreadable(path: path, reason: "not a regular file")
+    }
+    if let size = (attributes?[.size] as? NSNumber)?.intValue, size > maximumFileSize {
+      throw LessonLoadError.tooLarge(path: path, size: size, limit: maximumFileSize)
+    }
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {
       throw LessonLoadError.unreadable(path: path, reason: (error as NSError).localizedDescription)
     }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw LessonLoadError.unreadable(path: path, reason: "not UTF-8 text")
+    return parse(try decode(data, file: path), file: path)
+  }
+
+  /// Turns a lesson file's bytes into the text the parser reads.
+  ///
+  /// A leading UTF-8 byte-order mark is dropped and CRLF or CR line endings become LF, so line
+  /// numbers match what an editor shows. Throws `LessonLoadError` for data over
+  /// `maximumFileSize`, invalid UTF-8 and NUL bytes, naming the line of the first bad byte.
+  public static func decode(_ data: Data, file: String) throws -> String {
+    guard data.count <= maximumFileSize else {
+      throw LessonLoadError.tooLarge(path: file, size: data.count, limit: maximumFileSize)
     }
-    return parse(text, file: path)
+    var bytes = [UInt8](data)
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    if let nul = bytes.firstIndex(of: 0) {
+      throw LessonLoadError.malformedText(
+        path: file, line: lineNumber(ofByte: nul, in: bytes),
+        reason: "NUL byte at byte \(nul): a lesson is UTF-8 text without NUL bytes")
+    }
+    if let bad = firstInvalidUTF8Byte(bytes) {
+      throw LessonLoadError.malformedText(
+        path: file, line: lineNumber(ofByte: bad, in: bytes),
+        reason: "invalid UTF-8 at byte \(bad): a lesson must be UTF-8 text (re-save it as UTF-8)")
+    }
+    let text = String(decoding: bytes, as: UTF8.self)
+    guard text.utf8.contains(13) else { return text }
+    return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+  }
+
+  /// The 1-based line holding byte `offset`: one more than the LF bytes before it.
+  private static func lineNumber(ofByte offset: Int, in bytes: [UInt8]) -> Int {
+    bytes[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+  }
+
+  /// The offset of the first byte that does not belong to a valid UTF-8 sequence, if any.
+  private static func firstInvalidUTF8Byte(_ bytes: [UInt8]) -> Int? {
+    var decoder = UTF8()
+    var iterator = bytes.makeIterator()
+    var consumed = 0
+    while true {
+      switch decoder.decode(&iterator) {
+      case .scalarValue(let scalar):
+        consumed += UTF8.width(scalar)
+      case .emptyInput:
+        return nil
+      case .error:
+        return min(consumed, bytes.count - 1)
+      }
+    }
   }
 
   /// Parses lesson Markdown; `file` is used in locations and diagnostics.
   public static func parse(_ markdown: String, file: String) -> Lesson {
     var parser = LessonParser(file: file, sourceLines: markdown.split(separator: "\n", omittingEmptySubsequences: false))
-    let blocks = CmarkDocument.parse(markdown)
-    let fencedBlocks = blocks.map(parser.markFenced)
+    let document = CmarkDocument.parse(markdown)
+    if let line = document.tooDeepLines.first {
+      parser.diagnostics.append(Diagnostic(
+        .error, file: file, line: line,
+        "lists, block quotes or emphasis nest more than \(CmarkDocument.maximumNesting) levels deep; "
+          + "the deeper content is not read (flatten the nesting)"))
+    }
+    let fencedBlocks = document.blocks.map(parser.markFenced)
     parser.walk(fencedBlocks)
     let fallbackTitle = (file as NSString).lastPathComponent
     return Lesson(
@@ -45,17 +120,20 @@ struct StepInfo {
     guard words.contains(where: { $0.hasPrefix("step=") || $0 == "step" }) else { return nil }
     var result = StepInfo(id: "", attributes: StepAttributes(), problems: [])
     if words.first != "swift" {
-      result.problems.append("a step block must be `swift`; found info string `\(info)`")
+      result.problems.append("a step block must be `swift`; found info string `\(abbreviated(info))`")
     }
     var seen: Set<String> = []
+    var repeated: Set<String> = []
     for word in words.dropFirst() {
       let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
       let key = parts[0]
       let value = parts.count > 1 ? parts[1] : nil
       if seen.contains(key) {
-        result.problems.append("attribute '\(key)' is given twice")
+        if repeated.insert(key).inserted { result.problems.append("attribute '\(abbreviated(key))' is given twice") }
         continue
       }
+      // A hostile info string could hold thousands of bad words: report the first few.
+      guard result.problems.count < 5 else { break }
       seen.insert(key)
       switch (key, value) {
       case ("step", let id?):
@@ -63,7 +141,7 @@ struct StepInfo {
           result.id = id
         } else {
           result.problems.append(
-            "step id '\(id)' is malformed; use letters, digits, '-', '_' or '.', starting with a letter or digit")
+            "step id '\(abbreviated(id))' is malformed; use letters, digits, '-', '_' or '.', starting with a letter or digit")
         }
       case ("step", nil):
         result.problems.append("`step` needs an id: `step=<id>`")
@@ -75,13 +153,13 @@ struct StepInfo {
         if let seconds = Double(text), seconds.isFinite, seconds > 0 {
           result.attributes.timeout = seconds
         } else {
-          result.problems.append("timeout '\(text)' is not a positive number of seconds")
+          result.problems.append("timeout '\(abbreviated(text))' is not a positive number of seconds")
         }
       case ("timeout", nil):
         result.problems.append("`timeout` needs a value: `timeout=<seconds>`")
       default:
         result.problems.append(
-          "unknown step attribute '\(word)' (known: step=<id>, hidden, display, timeout=<seconds>)")
+          "unknown step attribute '\(abbreviated(word))' (known: step=<id>, hidden, display, timeout=<seconds>)")
       }
     }
     if result.attributes.hidden && result.attributes.display {
@@ -98,6 +176,11 @@ struct StepInfo {
       ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "-_.".unicodeScalars.contains($0)
     }
   }
+}
+
+/// `text` cut to 60 characters, so a hostile lesson cannot flood a message with one long word.
+func abbreviated(_ text: String) -> String {
+  text.count <= 60 ? text : String(text.prefix(60)) + "…"
 }
 
 /// Walks the block tree once, collecting title, sections, steps and claims in document order.
@@ -128,7 +211,7 @@ struct LessonParser {
     case .codeBlock(var node):
       let index = node.line - 1
       if index >= 0, index < sourceLines.count {
-        let trimmed = sourceLines[index].drop(while: { $0 == " " || $0 == ">" || $0 == "\t" })
+        let trimmed = Self.withoutContainerMarkers(sourceLines[index])
         node.isFenced = trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~")
       }
       return .codeBlock(node)
@@ -140,6 +223,42 @@ struct LessonParser {
     default:
       return block
     }
+  }
+
+  /// `line` without the indentation, `>` quote markers and list markers (`-`, `*`, `+`, `1.`,
+  /// `1)`) that put a block inside a container.
+  static func withoutContainerMarkers(_ line: Substring) -> Substring {
+    var rest = line
+    while true {
+      rest = rest.drop(while: { $0 == " " || $0 == "\t" || $0 == ">" })
+      if let first = rest.first, "-*+".contains(first), rest.dropFirst().first == " " {
+        rest = rest.dropFirst(2)
+        continue
+      }
+      let digits = rest.prefix(while: { $0.isASCII && $0.isNumber })
+      if !digits.isEmpty, digits.count <= 9, let marker = rest.dropFirst(digits.count).first, marker == "." || marker == ")",
+        rest.dropFirst(digits.count + 1).first == " "
+      {
+        rest = rest.dropFirst(digits.count + 2)
+        continue
+      }
+      return rest
+    }
+  }
+
+  /// Whether a fenced block's last line is a closing fence as long as its opening one.
+  ///
+  /// cmark runs an unclosed fence to the end of its container, silently turning the rest of the
+  /// lesson (claims and steps included) into code; the parser reports that instead.
+  private func fenceIsClosed(_ node: CodeBlockNode) -> Bool {
+    guard node.isFenced, node.line >= 1, node.line <= sourceLines.count else { return true }
+    let opening = Self.withoutContainerMarkers(sourceLines[node.line - 1])
+    guard let fence = opening.first else { return true }
+    let length = opening.prefix(while: { $0 == fence }).count
+    guard node.endLine > node.line, node.endLine <= sourceLines.count else { return false }
+    let closing = Self.withoutContainerMarkers(sourceLines[node.endLine - 1])
+    let run = closing.prefix(while: { $0 == fence }).count
+    return run >= length && closing.dropFirst(run).allSatisfy { $0 == " " || $0 == "\t" }
   }
 
   mutating func walk(_ blocks: [MarkdownBlock]) {
@@ -155,6 +274,10 @@ struct LessonParser {
     case let .paragraph(content, _):
       visit(content)
     case .codeBlock(let node):
+      if !fenceIsClosed(node) {
+        error(node.line, "the code block opened at line \(node.line) is never closed: everything after it "
+          + "was read as code; add a closing fence")
+      }
       visitCode(node)
     case .blockQuote(let children, _):
       walk(children)
@@ -183,8 +306,11 @@ struct LessonParser {
       switch inline {
       case let .link(destination, title, content, line) where destination.hasPrefix("check:"):
         visitClaim(id: String(destination.dropFirst("check:".count)), title: title, text: content.plainText, line: line)
-      case .link(_, _, let content, _), .emphasis(let content), .strong(let content), .image(_, _, let content):
+      case .link(_, _, let content, _), .emphasis(let content), .strong(let content):
         visit(content)
+      case .image:
+        // The renderer shows an image's description as plain text, so links in it are not claims.
+        break
       default:
         break
       }
@@ -193,30 +319,42 @@ struct LessonParser {
 
   private mutating func visitClaim(id: String, title: String, text: String, line: Int) {
     guard StepInfo.isValidID(id) else {
-      error(line, "claim check id '\(id)' is malformed; write `[text](check:<id>)`")
+      error(line, "claim check id '\(abbreviated(id))' is malformed; write `[text](check:<id>)`")
+      // Still recorded, so the claims stay in step with the `check:` links the renderer counts.
+      items.append(.claim(claims.count))
+      claims.append(Claim(id: id, text: text, number: nil, tolerance: nil, line: line, section: currentSection))
       return
     }
     var number: ClaimNumber?
+    var numberIsBad = false
     do {
       number = try ClaimNumber.parse(text)
     } catch {
+      numberIsBad = true
       self.error(line, "claim '\(id)': \(error)")
     }
     var tolerance: ClaimTolerance?
-    for option in title.split(separator: " ").map(String.init) {
+    var sawTolerance = false
+    for option in title.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) {
       let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
       if parts.count == 2, parts[0] == "tol" {
-        if let parsed = ClaimTolerance.parse(parts[1]) {
-          tolerance = parsed
+        if sawTolerance {
+          error(line, "claim '\(id)': `tol=` is given twice; keep one")
+          break
+        }
+        sawTolerance = true
+        if let problem = ClaimTolerance.problem(parts[1]) {
+          error(line, "claim '\(id)': \(problem)")
         } else {
-          error(line, "claim '\(id)': tolerance '\(parts[1])' is malformed; write `tol=5%` (relative) or `tol=0.01` (absolute)")
+          tolerance = ClaimTolerance.parse(parts[1])
         }
       } else {
-        error(line, "claim '\(id)': unknown option '\(option)' in the link title (known: tol=<n>% or tol=<n>)")
+        error(line, "claim '\(id)': unknown option '\(abbreviated(option))' in the link title (known: tol=<n>% or tol=<n>)")
+        break
       }
     }
-    if tolerance != nil, number == nil {
-      error(line, "claim '\(id)' sets a tolerance but its text \"\(text)\" holds no number; "
+    if tolerance != nil, number == nil, !numberIsBad {
+      error(line, "claim '\(id)' sets a tolerance but its text \"\(abbreviated(text))\" holds no number; "
         + "remove `tol=` or put the claimed number in the link text")
     }
     items.append(.claim(claims.count))

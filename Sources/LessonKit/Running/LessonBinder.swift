@@ -7,6 +7,12 @@ public enum LessonBinder {
   /// Parse errors (malformed attributes or claims) are included.
   public static func bindingErrors(_ lesson: Lesson, registry: Registry) -> [Diagnostic] {
     var errors = lesson.diagnostics.filter { $0.severity == .error }
+    if lesson.steps.isEmpty && lesson.claims.isEmpty && errors.isEmpty {
+      errors.append(Diagnostic(
+        .error, file: lesson.file, line: 1,
+        "the lesson holds no steps (```swift step=<id>) and no claims ([text](check:<id>)); "
+          + "there is nothing to run or check"))
+    }
     var firstLine: [String: Int] = [:]
     for step in lesson.steps {
       if let earlier = firstLine[step.id] {
@@ -30,7 +36,8 @@ public enum LessonBinder {
             + "AllBundles, or mark the block `display` to show it without running"))
       }
     }
-    for claim in lesson.claims {
+    // A malformed claim id is already a parse error.
+    for claim in lesson.claims where StepInfo.isValidID(claim.id) {
       switch registry.registration(claim.id)?.entry {
       case .check?: break
       case .step?:

@@ -28,6 +28,14 @@ public final class LessonRunner {
   /// Set when a step overran its timeout: its thread may still be using the context.
   private var abandonedBy: String?
 
+  /// The timeout of a step without `timeout=`, and of every check: 10 minutes.
+  ///
+  /// Long enough for any step of the real lessons on a slow laptop, short enough that a step
+  /// stuck in a loop cannot hang `lesson check` in CI forever.
+  public static let standardTimeout: Double = 600
+  /// The timeout, in seconds, of steps without `timeout=` and of checks; `nil` waits forever.
+  public var defaultTimeout: Double? = LessonRunner.standardTimeout
+
   /// Creates a runner; `lesson` should have been bound against `registry` first.
   public init(lesson: Lesson, registry: Registry, context: StepContext) {
     self.lesson = lesson
@@ -75,7 +83,7 @@ public final class LessonRunner {
       records[id] = record
       return record
     }
-    let timeout = timeout ?? lesson.steps.first(where: { $0.id == id })?.attributes.timeout
+    let timeout = timeout ?? lesson.steps.first(where: { $0.id == id })?.attributes.timeout ?? defaultTimeout
     let (failure, seconds) = execute(id: id, timeout: timeout) { context in
       try step.run(context)
     }
@@ -171,7 +179,7 @@ public final class LessonRunner {
       result = .failure(StepFailure(message: failure))
     } else if let check = registry.check(id) {
       var computed: CheckOutcome?
-      let (failure, _) = execute(id: id, timeout: nil) { context in computed = try check.evaluate(context) }
+      let (failure, _) = execute(id: id, timeout: defaultTimeout) { context in computed = try check.evaluate(context) }
       _ = context.takeOutput()
       if let computed, failure == nil {
         result = .success(computed)
