@@ -18,7 +18,8 @@ final class InteractiveRun {
   private let terminal: RawTerminal
   private let pages: LessonPages
   private let output: ReportRenderer
-  private let rows: Int
+  /// Screen height, re-read at every new screen so a resized window pages right.
+  private var rows: Int
   private var machine: StepperMachine
   private var progress: LessonProgress
   private var pendingKeys: [Key] = []
@@ -309,6 +310,7 @@ final class InteractiveRun {
 
   /// Clears the screen and draws the status line at the top.
   private func startScreen() {
+    rows = RawTerminal.size().rows
     env.out("\u{1B}[H\u{1B}[2J" + statusLine + "\n")
     usedRows = 1
   }
