@@ -30,13 +30,15 @@ extension PretrainLesson {
       let model = try MiniGPT(config: config, seed: context.seed, threads: trainingThreads)
       let sampleBefore = try continuation(of: samplePrompt, by: model, tokenizer: data.tokenizer)
       let steps = trainingSteps
+      let bar = ProgressBar(total: steps, tokensPerStep: batchSize * contextLength, context: context)
       // lesson:begin train-lesson-model
       let options = TrainingOptions(steps: steps, evalInterval: evalInterval, seed: context.seed)
       let trainer = try Trainer(model: model, options: options)
       let summary = try trainer.run(nextBatch: { split, rng in
         try data.batch(split: split, size: 32, context: 64, using: &rng)
-      }, progress: { p in context.progress(trainingLine(p, of: steps)) })
+      }, progress: { p in bar.report(p) })
       // lesson:end
+      bar.finish()
       context[trainedKey] = TrainedRun(model: model, trainer: trainer, summary: summary, sampleBefore: sampleBefore)
       let last = summary.evaluations.last
       context.text(
@@ -97,13 +99,7 @@ extension PretrainLesson {
     return row
   }
 
-  /// The progress line shown while the lesson's model trains.
-  static func trainingLine(_ p: TrainingProgress, of total: Int) -> String {
-    var line = "step \(p.step)/\(total)  loss \(fixed(Double(p.loss), 3))"
-    if let e = p.evaluation { line += "  val \(fixed(Double(e.val), 3))" }
-    line += "  \(grouped(Int(p.tokensPerSecond))) tok/s"
-    return line
-  }
+  // MARK: - Progress
 
   /// A seeded sample continuing a prompt, as text (greedy decoding of a small model loops on "the the").
   static func continuation(
@@ -149,6 +145,16 @@ enum LessonBundleError: Error, CustomStringConvertible {
   var description: String {
     switch self {
     case .missing(let what): return "lesson bundle: \(what)"
+    }
+  }
+}
+
+extension ProgressBar {
+  /// Shows one training step, and the loss estimates when the trainer made them.
+  func report(_ progress: TrainingProgress) {
+    step(progress.step, loss: Double(progress.loss))
+    if let e = progress.evaluation {
+      evaluated(step: e.step, trainLoss: Double(e.train), valLoss: Double(e.val))
     }
   }
 }
