@@ -8,6 +8,7 @@ import Pretraining
 struct MaskProbe {
   var loss: Double
   var responseMean: Double
+  var rows: Int
   var maskedCount: Int
   var gradedCount: Int
   var maskedLossesAreZero: Bool
@@ -39,7 +40,7 @@ extension SFTLesson {
       let promptTargets = data.chat.examples.reduce(0) { $0 + $1.targets.filter { $0 == ignoreIndex }.count }
       let allTargets = data.chat.examples.reduce(0) { $0 + $1.targets.count }
       context[maskKey] = MaskProbe(
-        loss: Double(loss), responseMean: responseMean, maskedCount: masked.count, gradedCount: graded.count,
+        loss: Double(loss), responseMean: responseMean, rows: batch.size, maskedCount: masked.count, gradedCount: graded.count,
         maskedLossesAreZero: masked.allSatisfy { nll.values[$0] == 0 },
         maskedGradientsAreZero: masked.allSatisfy(rowIsZero),
         gradedGradientsAreNonZero: !graded.contains(where: rowIsZero),
@@ -66,6 +67,9 @@ extension SFTLesson {
       let probe = try context.require(maskKey)
       let equal = abs(probe.loss - probe.responseMean) <= 1e-6 * max(probe.loss, 1)
       return .boolean(equal, detail: "loss \(fixed(probe.loss, 6)), mean over response positions \(fixed(probe.responseMean, 6))")
+    }
+    Check("sft-probe-rows", after: ["sft-mask-probe"]) { context in
+      .number(Double(try context.require(maskKey).rows))
     }
     Check("sft-graded-positions", after: ["sft-mask-probe"]) { context in
       .number(Double(try context.require(maskKey).gradedCount))
