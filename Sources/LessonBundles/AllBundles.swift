@@ -6,6 +6,7 @@ public enum AllBundles {
   public static let list: [LessonBundle] = [
     EngineSelfTest.bundle,
     PretrainLesson.bundle,
+    PretrainLesson.extraClaimsBundle,
     SFTLesson.bundle,
   ]
 }

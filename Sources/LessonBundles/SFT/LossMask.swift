@@ -45,8 +45,17 @@ extension SFTLesson {
         maskedGradientsAreZero: masked.allSatisfy(rowIsZero),
         gradedGradientsAreNonZero: !graded.contains(where: rowIsZero),
         promptShare: Double(promptTargets) / Double(allTargets))
-      let shown = Array(nll.values.prefix(4 * batch.context))
-      context.tensor("nll (first 4 pairs)", ReportTensor(shape: [4, batch.context], values: shown.map(Double.init)))
+      let tokenizer = data.chat.tokenizer
+      let firstLength = data.chat.examples[0].inputs.count
+      context.table(
+        "the first pair of the batch", headers: ["t", "input", "target", "loss"],
+        rows: (0..<firstLength).map { t in
+          [
+            "\(t)", tokenizer.visible(batch.inputs[t]),
+            batch.targets[t] == ignoreIndex ? "−100" : tokenizer.visible(batch.targets[t]),
+            fixed(Double(nll.values[t]), 3),
+          ]
+        })
       context.scalar("loss", Double(loss))
       context.scalar("mean over the \(graded.count) response positions", responseMean)
       context.text(
