@@ -8,5 +8,6 @@ public enum AllBundles {
     PretrainLesson.bundle,
     PretrainLesson.extraClaimsBundle,
     SFTLesson.bundle,
+    SoftmaxExample.bundle,
   ]
 }
