@@ -29,20 +29,20 @@ extension SFTLesson {
       context.text("A sample from \"To be\":\n" + (try sample(from: "To be", model: model, tokenizer: corpus.tokenizer, seed: context.seed)))
     }
 
-    Check("sft-embedding-size", after: ["sft-pretrain"]) { context in
-      .number(Double(try context.require(baseKey).model.config.embeddingSize))
+    Check("sft-embedding-size", after: ["sft-vocabulary"]) { context in
+      .number(Double(try plannedConfig(context).embeddingSize))
     }
-    Check("sft-layer-count", after: ["sft-pretrain"]) { context in
-      .number(Double(try context.require(baseKey).model.config.layerCount))
+    Check("sft-layer-count", after: ["sft-vocabulary"]) { context in
+      .number(Double(try plannedConfig(context).layerCount))
     }
-    Check("sft-head-count", after: ["sft-pretrain"]) { context in
-      .number(Double(try context.require(baseKey).model.config.headCount))
+    Check("sft-head-count", after: ["sft-vocabulary"]) { context in
+      .number(Double(try plannedConfig(context).headCount))
     }
-    Check("sft-context-length", after: ["sft-pretrain"]) { context in
-      .number(Double(try context.require(baseKey).model.config.contextLength))
+    Check("sft-context-length", after: ["sft-vocabulary"]) { context in
+      .number(Double(try plannedConfig(context).contextLength))
     }
-    Check("sft-parameters", after: ["sft-pretrain"]) { context in
-      .number(Double(try context.require(baseKey).model.parameterCount))
+    Check("sft-parameters", after: ["sft-vocabulary"]) { context in
+      .number(Double(try plannedConfig(context).parameterCount))
     }
     Check("sft-pretraining-steps", after: ["sft-pretrain"]) { context in
       .number(Double(try context.require(baseKey).summary.losses.count))
@@ -50,8 +50,8 @@ extension SFTLesson {
     Check("sft-batch-size", after: ["sft-pretrain"]) { context in
       .number(Double(try context.require(baseKey).batchSize))
     }
-    Check("sft-learning-rate", after: ["sft-pretrain"]) { context in
-      .number(Double(try context.require(baseKey).options.schedule.rate(atStep: 0)))
+    Check("sft-learning-rate") { context in
+      .number(Double(trainingOptions(steps: pretrainingSteps, seed: context.seed).schedule.rate(atStep: 0)))
     }
     Check("sft-base-val-loss", after: ["sft-pretrain"]) { context in
       guard let last = try context.require(baseKey).summary.evaluations.last else {
@@ -68,6 +68,11 @@ extension SFTLesson {
       return .boolean(
         Double(last.val) < unigram, detail: "val \(fixed(Double(last.val), 3)) vs unigram \(fixed(unigram, 3)) nats")
     }
+  }
+
+  /// The base model's shape for the lesson's vocabulary, before anything is trained.
+  static func plannedConfig(_ context: StepContext) throws -> MiniGPTConfig {
+    try baseConfig(vocabSize: try context.require(corpusKey).tokenizer.vocabularySize)
   }
 
   /// A seeded sample continuing `prompt`, prompt included.
