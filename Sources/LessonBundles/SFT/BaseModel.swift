@@ -17,7 +17,7 @@ extension SFTLesson {
       let trainer = try Trainer(model: model, options: options)
       let summary = try trainer.run(nextBatch: { split, rng in
         try corpus.batch(split: split, size: 32, context: 32, using: &rng)   // random corpus windows
-      }, progress: { p in context.progress(trainingLine("pretraining", p, of: steps)) })
+      }, progress: { p in showProgress("pretraining", p, of: steps, in: context) })
       // lesson:end
       let run = TrainedModel(
         model: model, options: options, summary: summary, batchSize: model.batchSize, seconds: seconds(since: start))

@@ -18,7 +18,7 @@ extension SFTLesson {
       let summary = try trainer.run(nextBatch: { split, rng in
         let pairs = split == .train ? data.chat : data.heldOutChat   // templated pairs, prompt targets −100
         return try pairs.batch(size: 32, context: pairs.longestExample, using: &rng)
-      }, progress: { p in context.progress(trainingLine("fine-tuning", p, of: steps)) })
+      }, progress: { p in showProgress("fine-tuning", p, of: steps, in: context) })
       // lesson:end
       let run = TrainedModel(
         model: model, options: options, summary: summary, batchSize: model.batchSize, seconds: seconds(since: start))

@@ -77,11 +77,13 @@ extension SFTLesson {
     return twin
   }
 
-  /// The progress line shown while a model trains.
-  static func trainingLine(_ phase: String, _ p: TrainingProgress, of total: Int) -> String {
+  /// Reports training progress every 50 steps and at the end (a live line on a terminal, a
+  /// line each when piped, so a log stays short).
+  static func showProgress(_ phase: String, _ p: TrainingProgress, of total: Int, in context: StepContext) {
+    guard p.step % 50 == 0 || p.step == total else { return }
     var line = "\(phase): step \(p.step)/\(total)  loss \(fixed(Double(p.loss), 3))"
     if let e = p.evaluation { line += "  val \(fixed(Double(e.val), 3))" }
-    return line
+    context.progress(line)
   }
 
   /// Wall-clock seconds since `start`.

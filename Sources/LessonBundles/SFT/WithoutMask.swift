@@ -33,7 +33,7 @@ extension SFTLesson {
       _ = try trainer.run(nextBatch: { split, rng in
         let pairs = split == .train ? data.unmaskedChat : data.heldOutUnmaskedChat   // every target kept
         return try pairs.batch(size: 32, context: pairs.longestExample, using: &rng)
-      }, progress: { p in context.progress(trainingLine("fine-tuning without the mask", p, of: steps)) })
+      }, progress: { p in showProgress("fine-tuning without the mask", p, of: steps, in: context) })
       // lesson:end
       let tokenizer = data.chat.tokenizer
       let marker = try tokenizer.encode(String(ChatTemplate.promptStart))
