@@ -31,6 +31,7 @@ unit-tests: build
 
 check-lessons: build
 	$(BIN) check $(LESSONS)
+	$(BIN) lint --claims $(LESSONS)
 
 bench: deps build
 	Benchmarks/compare.sh

@@ -6,5 +6,8 @@ public enum AllBundles {
   public static let list: [LessonBundle] = [
     EngineSelfTest.bundle,
     PretrainLesson.bundle,
+    PretrainLesson.extraClaimsBundle,
+    SFTLesson.bundle,
+    SoftmaxExample.bundle,
   ]
 }

@@ -10,7 +10,7 @@ struct Lesson: ParsableCommand {
     abstract: "Run Markdown lessons whose code runs and whose claims are checked.",
     version: LessonKitVersion.string,
     // Engine subcommands first; the numeric ones (train, sample, bench, play) join this list.
-    subcommands: [Run.self, Check.self, List.self, Show.self, Lint.self, Sync.self, Play.self],
+    subcommands: [Run.self, Check.self, List.self, Show.self, Lint.self, Sync.self, Play.self, New.self],
     defaultSubcommand: Run.self)
 }
 

@@ -13,8 +13,11 @@ extension Lesson {
     @Argument(help: "Lesson paths or short names; default: every lesson.")
     var lessons: [String] = []
 
+    @Flag(help: "Also list every number in the prose that no claim covers (mark one that is not a claim with <!-- not-a-claim --> right after it).")
+    var claims = false
+
     func run() throws {
-      try finish(LintCommand.run(global.environment(), lessons: lessons, registry: makeRegistry))
+      try finish(LintCommand.run(global.environment(), lessons: lessons, claims: claims, registry: makeRegistry))
     }
   }
 }

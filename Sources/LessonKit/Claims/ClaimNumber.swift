@@ -251,3 +251,17 @@ private struct NumberScanner {
     return nil
   }
 }
+
+// MARK: - Every number in a text
+
+extension ClaimNumber {
+  /// Every number in `text`, in order, read the way a claim's number is read.
+  ///
+  /// `lesson lint --claims` uses it to find figures in prose that no claim covers.
+  public static func all(in text: String) -> [ClaimNumber] {
+    var scanner = NumberScanner(scalars: Array(text.unicodeScalars))
+    var found: [ClaimNumber] = []
+    while let number = scanner.next() { found.append(number) }
+    return found
+  }
+}

@@ -7,10 +7,14 @@ import Foundation
 /// Errors: malformed attributes or claims, unknown or wrongly-kinded ids, duplicate step ids,
 /// drift between a step and its source region, steps without a region (unless `hidden`),
 /// broken region markers. Warnings: a lesson without an H1, registrations that no lesson uses
-/// (reported for the bundles the linted lessons draw on).
+/// (reported for the bundles the linted lessons draw on). With `claims`, also every figure in the
+/// prose that no claim covers (an error; see ``ClaimCoverage``).
 public enum LintCommand {
   /// Lints the lessons; returns 0 (clean or warnings only), 1 (errors) or 2 (cannot load).
-  public static func run(_ env: CommandEnvironment, lessons arguments: [String], registry makeRegistry: () throws -> Registry) -> Int32 {
+  public static func run(
+    _ env: CommandEnvironment, lessons arguments: [String], claims: Bool = false,
+    registry makeRegistry: () throws -> Registry
+  ) -> Int32 {
     let registry: Registry
     let paths: [String]
     do {
@@ -35,6 +39,7 @@ public enum LintCommand {
       }
       lessons.append(lesson)
       diagnostics += lint(lesson, registry: registry, reportedRoots: &reportedRoots)
+      if claims { diagnostics += ClaimCoverage.uncoveredFigures(in: lesson).map(\.diagnostic) }
     }
     diagnostics += unusedRegistrations(linted: lessons, registry: registry, locator: env.locator)
 

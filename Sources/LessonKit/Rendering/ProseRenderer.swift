@@ -146,6 +146,7 @@ public final class ProseRenderer {
       emitLine(style.apply(.dim, String(repeating: "─", count: min(availableWidth, 40))))
       emitBlank()
     case .html(let text, _):
+      if ClaimCoverage.isMarker(text) { return }   // the not-a-claim marker is for `lint --claims` only
       for line in Sanitizer.clean(text).split(separator: "\n") { emitLine(style.apply(.dim, String(line))) }
       emitBlank()
     }
@@ -204,6 +205,8 @@ public final class ProseRenderer {
         out.append(Fragment(text: " ", attributes: attributes))
       case .lineBreak:
         out.append(Fragment(text: "\n", attributes: attributes))
+      case .html(let text) where ClaimCoverage.isMarker(text):
+        continue   // the not-a-claim marker is for `lint --claims` only
       case .html(let text):
         out.append(Fragment(text: Sanitizer.clean(text, singleLine: true), attributes: [.dim]))
       }

@@ -160,13 +160,11 @@ public final class LessonRunner {
     case let (.success(.boolean(verdict, detail)), number?):
       result.status = .misbound
       result.computed = "\(verdict) (\(detail))"
-      result.message = "the claim text holds the number \(number.written) but check '\(claim.id)' returns a "
-        + "boolean; move the number out of the link text, or make the check return .number"
+      result.message = KindMismatch.booleanForNumber(id: claim.id, number: number, tolerance: claim.tolerance)
     case let (.success(.number(value, _)), nil):
       result.status = .misbound
       result.computed = ClaimComparison.format(value)
-      result.message = "check '\(claim.id)' returns a number but the claim text has none to compare; "
-        + "write the claimed value inside the link text, e.g. [about 4.2](check:\(claim.id))"
+      result.message = KindMismatch.numberForStatement(id: claim.id, text: claim.text, value: value)
     }
     return result
   }
