@@ -10,7 +10,13 @@ struct Lesson: ParsableCommand {
     abstract: "Run Markdown lessons whose code runs and whose claims are checked.",
     version: LessonKitVersion.string,
     // Engine subcommands first; the numeric ones (train, sample, bench, play) join this list.
-    subcommands: [Run.self, Check.self, List.self, Show.self, Lint.self, Sync.self],
+    subcommands: [
+      Run.self, Check.self, List.self, Show.self, Lint.self, Sync.self,
+      Train.self,
+      Sample.self,
+      Bench.self,
+      Corpus.self,
+    ],
     defaultSubcommand: Run.self)
 }
 
