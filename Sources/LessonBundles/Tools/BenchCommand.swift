@@ -52,6 +52,10 @@ public enum BenchCommand {
     var config: TrainingCommand.ConfigReport
     var first_loss: Float
     var last_loss: Float
+    /// The 1-minute load average when the run ended: other processes share the cores and the figures.
+    var load_average: Double?
+    /// Cores the system reports as active.
+    var cores: Int
   }
 
   /// Returns 0, 1 (the run failed) or 2 (bad input).
@@ -102,6 +106,9 @@ public enum BenchCommand {
     var phases: [String: [String: Double]] = [:]
     for phase in result.phases { phases[phase.pass, default: [:]][phase.kind] = phase.milliseconds }
     let mean = result.stepMilliseconds.reduce(0, +) / Double(result.stepMilliseconds.count)
+    // What no clock covered (zeroing gradients, waiting for the slower worker): the mean step minus the parts.
+    let attributed = result.phases.reduce(0) { $0 + $1.milliseconds }
+    phases["step", default: [:]]["unattributed"] = max(0, mean - attributed)
     return Report(
       median_ms_per_step: median, p90_ms_per_step: result.p90Milliseconds, mean_ms_per_step: mean,
       tokens_per_second: Double(shape.batchSize * shape.context) / (median / 1e3),
@@ -114,7 +121,14 @@ public enum BenchCommand {
       config: TrainingCommand.ConfigReport(
         vocab_size: config.vocabSize, d: config.embeddingSize, layers: config.layerCount, heads: config.headCount,
         context: config.contextLength, batch: shape.batchSize),
-      first_loss: result.firstLoss, last_loss: result.lastLoss)
+      first_loss: result.firstLoss, last_loss: result.lastLoss, load_average: loadAverage(),
+      cores: ProcessInfo.processInfo.activeProcessorCount)
+  }
+
+  /// The 1-minute load average, or nil where the system does not report one.
+  static func loadAverage() -> Double? {
+    var samples = [Double](repeating: 0, count: 1)
+    return getloadavg(&samples, 1) == 1 ? samples[0] : nil
   }
 
   private static func printText(_ env: CommandEnvironment, _ r: Report) {
@@ -124,7 +138,10 @@ public enum BenchCommand {
     env.out("arithmetic      \(Format.fixed(r.gflop_per_step, 2)) GFLOP/step (linear \(Format.fixed(r.linear_gflop_per_step, 2)) + attention \(Format.fixed(r.attention_gflop_per_step, 2))) → \(Format.fixed(r.gflops, 1)) GFLOP/s\n")
     env.out("sgemm peak      \(Format.fixed(r.sgemm_gflops, 1)) GFLOP/s at the step's shapes (data-parallel \(Format.fixed(r.sgemm_data_parallel_gflops, 1)), threaded BLAS \(Format.fixed(r.sgemm_threaded_gflops, 1))) → step reaches \(Format.fixed(100 * r.peak_fraction, 1))%\n")
     env.out("peak RSS        \(Format.fixed(r.peak_rss_mb, 1)) MB\n")
-    env.out("phases (ms/step; forward and backward as seen by worker 0)\n")
+    if let load = r.load_average {
+      env.out("machine         \(r.cores) cores, load average \(Format.fixed(load, 2)) (timings are shared with that load)\n")
+    }
+    env.out("phases (mean ms/step; forward and backward as seen by worker 0)\n")
     for pass in ["forward", "backward", "step"] {
       guard let kinds = r.phases[pass] else { continue }
       let total = kinds.values.reduce(0, +)
