@@ -243,7 +243,7 @@ public enum TrainingCommand {
     }
     env.out("  baselines: uniform guess ln V = \(Format.fixed(report.uniform_loss, 4)), bigram \(Format.fixed(report.bigram_val_loss, 4)), "
       + "untrained model \(Format.fixed(report.initial_loss, 4)) (val, nats per character)\n")
-    env.out("  \(Format.fixed(report.ms_per_step, 1)) ms/step · \(Format.grouped(Int(report.tokens_per_second.rounded()))) tokens/s · "
+    env.out("  \(Format.fixed(report.ms_per_step, report.ms_per_step < 10 ? 3 : 1)) ms/step · \(Format.grouped(Int(report.tokens_per_second.rounded()))) tokens/s · "
       + "\(Format.grouped(report.parameters)) parameters (\(Format.grouped(report.non_embedding_parameters)) non-embedding) · "
       + "\(Format.fixed(report.seconds, 1)) s\n")
   }
