@@ -35,12 +35,16 @@ for round in $(seq 1 "$rounds"); do
   torch_ms+=("$tm")
 done
 
-python3 - "${swift_ms[*]}" "${torch_ms[*]}" "$threads" <<'PY'
+# Other processes on the same cores slow both sides, and PyTorch's thread pool far more: report the load.
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime | sed 's/.*load averages*: //')
+
+python3 - "${swift_ms[*]}" "${torch_ms[*]}" "$threads" "$load" <<'PY'
 import statistics, sys
 swift = [float(x) for x in sys.argv[1].split()]
 torch = [float(x) for x in sys.argv[2].split()]
 s, t = statistics.median(swift), statistics.median(torch)
 print(f"threads            {sys.argv[3]}")
+print(f"load average       {sys.argv[4]}  (1, 5, 15 min, at the end)")
 print(f"swift   ms/step    {s:.1f}  (rounds: {', '.join(f'{x:.1f}' for x in swift)})")
 print(f"pytorch ms/step    {t:.1f}  (rounds: {', '.join(f'{x:.1f}' for x in torch)})")
 print(f"speed-up           {t / s:.2f}x")

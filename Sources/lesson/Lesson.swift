@@ -9,8 +9,12 @@ struct Lesson: ParsableCommand {
     commandName: "lesson",
     abstract: "Run Markdown lessons whose code runs and whose claims are checked.",
     version: LessonKitVersion.string,
-    // Engine subcommands first; the numeric ones (train, sample, bench, play) join this list.
-    subcommands: [Run.self, Check.self, List.self, Show.self, Lint.self, Sync.self, Play.self, New.self],
+    // Reading and checking lessons first, then the numeric tools, then authoring.
+    subcommands: [
+      Run.self, Check.self, List.self, Show.self, Lint.self, Sync.self,
+      Train.self, Sample.self, Bench.self, Corpus.self, Play.self,
+      New.self,
+    ],
     defaultSubcommand: Run.self)
 }
 
