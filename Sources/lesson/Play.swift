@@ -30,8 +30,11 @@ extension Lesson {
     @Option(help: "Continue the prompt by sampling this many characters.")
     var sample: Int?
 
-    @Option(help: "The model: bigram or trigram.")
-    var model: String = "trigram"
+    @Option(help: "The model: bigram, trigram, or minigpt with --checkpoint (default: the most capable one).")
+    var model: String?
+
+    @Option(help: "Also offer a MiniGPT checkpoint written by `lesson train --out`.")
+    var checkpoint: String?
 
     @Option(help: "Build the n-gram models from this text file instead of the embedded Shakespeare.")
     var corpus: String?
@@ -41,16 +44,26 @@ extension Lesson {
 
     func run() throws {
       let options = PlayOptions(
-        prompt: prompt, top: top, temperature: temperature, greedy: greedy, sample: sample, model: model, seed: seed)
+        prompt: prompt, top: top, temperature: temperature, greedy: greedy, sample: sample,
+        model: model ?? (checkpoint == nil ? "trigram" : "minigpt"), seed: seed)
       let corpusPath = corpus
+      let checkpointPath = checkpoint
       try finish(PlayCommand.run(global.environment(), options: options, presets: PlayModels.presets) {
-        guard let corpusPath else { return try PlayModels.ngrams() }
-        guard let data = FileManager.default.contents(atPath: corpusPath) else {
-          throw ValidationError("cannot read the corpus file \(corpusPath)")
+        var models: [any NextCharacterModel]
+        if let corpusPath {
+          guard let data = FileManager.default.contents(atPath: corpusPath) else {
+            throw ValidationError("cannot read the corpus file \(corpusPath)")
+          }
+          models = try PlayModels.ngrams(
+            corpus: String(decoding: data, as: UTF8.self),
+            corpusName: URL(fileURLWithPath: corpusPath).lastPathComponent)
+        } else {
+          models = try PlayModels.ngrams()
         }
-        return try PlayModels.ngrams(
-          corpus: String(decoding: data, as: UTF8.self),
-          corpusName: URL(fileURLWithPath: corpusPath).lastPathComponent)
+        if let checkpointPath {
+          models.append(try MiniGPTCharacterModel(checkpoint: URL(fileURLWithPath: checkpointPath)))
+        }
+        return models
       })
     }
   }

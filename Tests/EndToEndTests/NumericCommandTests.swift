@@ -103,6 +103,28 @@ import Darwin
 
   // MARK: - train --out, then sample
 
+  @Test func playOffersATrainedCheckpoint() throws {
+    let directory = try Self.scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let checkpoint = directory + "/model.safetensors"
+    let train = try LessonBinary.run(["train", "--steps", "30", "--lr", "3e-3", "--out", checkpoint] + Self.tiny)
+    #expect(train.status == 0, "\(train.stderr)")
+
+    let play = try LessonBinary.run(["play", "--checkpoint", checkpoint, "--prompt", "To be", "--top", "3", "--greedy", "5"])
+    #expect(play.status == 0, "\(play.stderr)")
+    #expect(play.stdout.contains("model: minigpt"), "\(play.stdout)")
+    // The greedy continuation starts with the character of the highest bar.
+    let lines = play.stdout.split(separator: "\n").map(String.init)
+    let firstBar = try #require(lines.firstIndex { $0.hasPrefix("next character") }).advanced(by: 1)
+    let top = lines[firstBar].trimmingCharacters(in: .whitespaces).prefix(1)
+    let continuation = try #require(lines.first { $0.hasPrefix("\"To be") })
+    let next = continuation.dropFirst("\"To be".count).prefix(1)
+    #expect(top == next || (top == "␣" && next == " ") || (top == "⏎" && next == "\n"), "\(play.stdout)")
+
+    let missing = try LessonBinary.run(["play", "--checkpoint", directory + "/absent.safetensors", "--prompt", "To be"])
+    #expect(missing.status != 0 && missing.stderr.contains("absent.safetensors"), "\(missing.stderr)")
+  }
+
   @Test func aTrainedCheckpointSamples() throws {
     let directory = try Self.scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
