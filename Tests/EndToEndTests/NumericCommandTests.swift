@@ -119,7 +119,7 @@ import Darwin
     let top = lines[firstBar].trimmingCharacters(in: .whitespaces).prefix(1)
     let continuation = try #require(lines.first { $0.hasPrefix("\"To be") })
     let next = continuation.dropFirst("\"To be".count).prefix(1)
-    #expect(top == next || (top == "␣" && next == " ") || (top == "⏎" && next == "\n"), "\(play.stdout)")
+    #expect(top == next || (top == "␣" && next == " ") || (top == "⏎" && next.isEmpty), "\(play.stdout)")
 
     let missing = try LessonBinary.run(["play", "--checkpoint", directory + "/absent.safetensors", "--prompt", "To be"])
     #expect(missing.status != 0 && missing.stderr.contains("absent.safetensors"), "\(missing.stderr)")
