@@ -35,10 +35,13 @@ extension Lesson {
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
 
+    @Option(help: "Also write the loss curve (train and val) to this SVG file.")
+    var plot: String?
+
     func run() throws {
       let options = TrainingCommandOptions(
         shape: shape.options, steps: steps, seed: seed, learningRate: learningRate, evalEvery: evalEvery,
-        evalBatches: evalBatches, out: out, json: json)
+        evalBatches: evalBatches, out: out, json: json, plot: plot)
       try finish(TrainingCommand.run(.standard(color: .auto, lessonsDirectory: nil), options: options))
     }
   }

@@ -103,6 +103,22 @@ import Darwin
 
   // MARK: - train --out, then sample
 
+  @Test func trainWritesTheLossCurveAsSVG() throws {
+    let directory = try Self.scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let plot = directory + "/loss.svg"
+    let train = try LessonBinary.run(["train", "--steps", "20", "--eval-every", "10", "--plot", plot] + Self.tiny)
+    #expect(train.status == 0, "\(train.stderr)")
+    let svg = try String(contentsOfFile: plot, encoding: .utf8)
+    #expect(svg.hasPrefix("<?xml") && svg.contains("<svg") && svg.hasSuffix("</svg>\n"))
+    #expect(svg.contains(">train<") && svg.contains(">val<"), "both series are labelled")
+    let entries = try FileManager.default.contentsOfDirectory(atPath: directory)
+    #expect(entries == ["loss.svg"], "no temporary file is left beside the plot: \(entries)")
+
+    let nowhere = try LessonBinary.run(["train", "--steps", "1", "--plot", directory + "/missing/loss.svg"] + Self.tiny)
+    #expect(nowhere.status == 2 && nowhere.stderr.contains("--plot"), "\(nowhere.stderr)")
+  }
+
   @Test func playOffersATrainedCheckpoint() throws {
     let directory = try Self.scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }

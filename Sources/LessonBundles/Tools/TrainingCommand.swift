@@ -21,10 +21,12 @@ public struct TrainingCommandOptions: Sendable, Equatable {
   public var out: String?
   /// Print one JSON object on stdout instead of the text report.
   public var json: Bool
+  /// Also write the loss curve (train per step, val at each evaluation) to this SVG file, or nil.
+  public var plot: String?
 
   public init(shape: ModelShapeOptions = ModelShapeOptions(), steps: Int = 300, seed: UInt64 = 1337,
               learningRate: Float = 3e-4, evalEvery: Int = 100, evalBatches: Int = 20, out: String? = nil,
-              json: Bool = false) {
+              json: Bool = false, plot: String? = nil) {
     self.shape = shape
     self.steps = steps
     self.seed = seed
@@ -33,6 +35,7 @@ public struct TrainingCommandOptions: Sendable, Equatable {
     self.evalBatches = evalBatches
     self.out = out
     self.json = json
+    self.plot = plot
   }
 }
 
@@ -84,7 +87,8 @@ public enum TrainingCommand {
     do {
       try validate(options)
       resolved = try options.shape.resolve()
-      outURL = try options.out.map(checkOutputPath)
+      outURL = try options.out.map { try checkOutputPath($0, flag: "--out", example: "model.safetensors") }
+      _ = try options.plot.map { try checkOutputPath($0, flag: "--plot", example: "loss.svg") }
     } catch {
       env.toolError(String(describing: error))
       return ToolExit.badInput
@@ -110,19 +114,19 @@ public enum TrainingCommand {
     }
   }
 
-  /// The checkpoint's URL, after checking its directory exists and is writable (before training, not after).
-  static func checkOutputPath(_ path: String) throws -> URL {
+  /// An output file's URL, after checking its directory exists and is writable (before training, not after).
+  static func checkOutputPath(_ path: String, flag: String, example: String) throws -> URL {
     let url = URL(fileURLWithPath: path)
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-      throw ToolInputError("--out \(path) is a directory; give a file name such as \(path)/model.safetensors")
+      throw ToolInputError("\(flag) \(path) is a directory; give a file name such as \(path)/\(example)")
     }
     let directory = url.deletingLastPathComponent()
     guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw ToolInputError("--out \(path): the directory \(directory.path) does not exist")
+      throw ToolInputError("\(flag) \(path): the directory \(directory.path) does not exist")
     }
     guard FileManager.default.isWritableFile(atPath: directory.path) else {
-      throw ToolInputError("--out \(path): the directory \(directory.path) is not writable")
+      throw ToolInputError("\(flag) \(path): the directory \(directory.path) is not writable")
     }
     return url
   }
@@ -155,6 +159,7 @@ public enum TrainingCommand {
     var summary: TrainingSummary?
     var evaluations: [EvaluationReport] = []
     var stepSeconds: [Double] = []
+    var stepLosses: [Double] = []
     var interruption: Int32?
 
     do {
@@ -170,6 +175,7 @@ public enum TrainingCommand {
       }, progress: { progress in
         if let e = progress.evaluation { evaluations.append(EvaluationReport(step: e.step, train_loss: e.train, val_loss: e.val)) }
         stepSeconds.append(Double(shape.batchSize * shape.context) / max(progress.tokensPerSecond, 1e-9))
+        stepLosses.append(Double(progress.loss))
         display.update(progress)
       })
     } catch let stop as TrainingInterrupted {
@@ -194,6 +200,15 @@ public enum TrainingCommand {
     }
     if let outURL {
       try model.saveCheckpoint(to: outURL, tokenizer: dataset.tokenizer, step: completed)
+    }
+    if let plot = options.plot {
+      try SVGChart.writeLineChart(
+        [
+          ChartSeries("train", points: stepLosses.enumerated().map { (x: Double($0.offset + 1), y: $0.element) }),
+          ChartSeries("val", points: evaluations.map { (x: Double($0.step), y: Double($0.val_loss)) }),
+        ],
+        to: plot, title: "MiniGPT training loss", xLabel: "step", yLabel: "loss (nats)")
+      env.toolNote("loss curve written to \(plot)")
     }
     let sorted = stepSeconds.sorted()
     let median = summary?.millisecondsPerStep ?? (sorted.isEmpty ? 0 : sorted[sorted.count / 2] * 1e3)
