@@ -46,6 +46,10 @@ import Testing
       }
       line += " reduce=\(String(format: "%.2f", profile.gradientReduction * 1e3 / perStep))"
       print(line)
+      if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+         let peak = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM") }) {
+        print("  peak RSS so far: \(peak.dropFirst(6).trimmingCharacters(in: .whitespaces))")
+      }
       #expect(losses.allSatisfy { $0.isFinite })
     }
   }

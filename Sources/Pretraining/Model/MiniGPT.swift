@@ -144,11 +144,13 @@ public final class MiniGPT {
       let offset = start * time
       let count = rows * time
       inputs.withUnsafeBufferPointer { source in
-        replica.tokens.update(from: source.baseAddress! + offset, count: count)
+        guard let base = source.baseAddress else { return }
+        replica.tokens.update(from: base + offset, count: count)
       }
       if let targets {
         targets.withUnsafeBufferPointer { source in
-          replica.targets.update(from: source.baseAddress! + offset, count: count)
+          guard let base = source.baseAddress else { return }
+          replica.targets.update(from: base + offset, count: count)
         }
       }
       replica.batch = rows
