@@ -94,8 +94,21 @@ public final class MiniGPT {
     }
   }
 
-  /// Seconds per (pass, layer kind) since profiling was turned on, as seen by worker 0.
+  /// Seconds per (pass, layer kind) since profiling was turned on, as seen by worker 0, plus
+  /// clipping and AdamW time on this model.
   public var phaseProfile: PhaseProfile { replicas.first?.profile ?? PhaseProfile() }
+
+  /// Whether per-phase timing is on.
+  public var isProfiling: Bool { profiling }
+
+  /// Times `body` into the profile's clipping or optimizer bucket when profiling is on.
+  func timed<R>(_ bucket: WritableKeyPath<PhaseProfile, Double>, _ body: () -> R) -> R {
+    guard profiling, let first = replicas.first else { return body() }
+    let start = DispatchTime.now().uptimeNanoseconds
+    let result = body()
+    first.profile[keyPath: bucket] += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    return result
+  }
 
   // MARK: - Forward
 
