@@ -24,7 +24,7 @@ import Testing
       var times: [Double] = []
       var losses: [Float] = []
       for step in 0..<(steps + 5) {
-        let batch = randomBatch(config, size: 32, seed: UInt64(step))
+        let batch = randomModelBatch(config, size: 32, seed: UInt64(step))
         if step == 5 { model.setProfiling(true) }
         let start = DispatchTime.now().uptimeNanoseconds
         let loss = try model.forward(batch)
