@@ -6,8 +6,8 @@ import Testing
 @Suite struct DataParallelTests {
   @Test(arguments: [2, 3, 5])
   func threadedStepMatchesSingleThreaded(batchSize: Int) throws {
-    let config = try tinyConfig()
-    var batch = randomBatch(config, size: batchSize, seed: 30)
+    let config = try tinyModelConfig()
+    var batch = randomModelBatch(config, size: batchSize, seed: 30)
     batch.targets[1] = ignoreIndex
     let single = try MiniGPT(config: config, seed: 31, threads: 1)
     let threaded = try MiniGPT(config: config, seed: 31, threads: 2)
@@ -30,9 +30,9 @@ import Testing
   }
 
   @Test func gradientsAccumulateAcrossBackwardCallsWithThreads() throws {
-    let config = try tinyConfig()
+    let config = try tinyModelConfig()
     let model = try MiniGPT(config: config, seed: 32, threads: 2)
-    let batch = randomBatch(config, size: 4, seed: 33)
+    let batch = randomModelBatch(config, size: 4, seed: 33)
     _ = try model.forward(batch)
     model.zeroGradients()
     try model.backward()
@@ -43,6 +43,6 @@ import Testing
   }
 
   @Test func threadCountIsValidated() throws {
-    #expect(throws: ModelError.invalidThreadCount(0)) { try MiniGPT(config: try tinyConfig(), seed: 1, threads: 0) }
+    #expect(throws: ModelError.invalidThreadCount(0)) { try MiniGPT(config: try tinyModelConfig(), seed: 1, threads: 0) }
   }
 }

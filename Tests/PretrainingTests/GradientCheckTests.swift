@@ -197,12 +197,12 @@ import Testing
   }
 
   @Test func wholeModelGradientMatchesFiniteDifferences() throws {
-    let config = try tinyConfig()
+    let config = try tinyModelConfig()
     let model = try MiniGPT(config: config, seed: 7)
     // Larger weights than the init so every path carries signal.
     var g = SeededGenerator(seed: 8)
     for i in 0..<model.parameterCount { model.parameters.base[i] += g.normal() * 0.2 }
-    var batch = randomBatch(config, size: 2, seed: 9)
+    var batch = randomModelBatch(config, size: 2, seed: 9)
     batch.targets[3] = ignoreIndex
     _ = try model.forward(batch)
     model.zeroGradients()

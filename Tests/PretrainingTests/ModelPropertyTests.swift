@@ -17,7 +17,7 @@ import Testing
   }
 
   @Test func namesFollowThePyTorchStateDict() throws {
-    let model = try MiniGPT(config: try tinyConfig(), seed: 1)
+    let model = try MiniGPT(config: try tinyModelConfig(), seed: 1)
     let names = model.namedParameters.map(\.name)
     #expect(names.prefix(4) == ["tok.weight", "pos.weight", "blocks.0.ln1.weight", "blocks.0.ln1.bias"])
     #expect(names.suffix(2) == ["ln.weight", "ln.bias"])
@@ -42,7 +42,7 @@ import Testing
   }
 
   @Test func sameSeedSameWeightsDifferentSeedDifferentWeights() throws {
-    let config = try tinyConfig()
+    let config = try tinyModelConfig()
     let a = try MiniGPT(config: config, seed: 5).parameters.toArray()
     let b = try MiniGPT(config: config, seed: 5).parameters.toArray()
     let c = try MiniGPT(config: config, seed: 6).parameters.toArray()
@@ -71,7 +71,7 @@ import Testing
   }
 
   @Test func badInputsThrowInsteadOfTrapping() throws {
-    let config = try tinyConfig()
+    let config = try tinyModelConfig()
     let model = try MiniGPT(config: config, seed: 1)
     #expect(throws: ModelError.tokenOutOfRange(token: 11, index: 1, vocabSize: 11)) {
       try model.forward(inputs: [0, 11], targets: nil, batchSize: 1)
@@ -88,14 +88,14 @@ import Testing
   @Test func initialLossIsNearLogVocabulary() throws {
     let config = try MiniGPTConfig.lesson(vocabSize: 65)
     let model = try MiniGPT(config: config, seed: 1337)
-    let loss = try model.forward(randomBatch(config, size: 4, seed: 2))
+    let loss = try model.forward(randomModelBatch(config, size: 4, seed: 2))
     #expect(abs(Double(loss) - log(65.0)) < 0.1, "initial loss \(loss) vs ln 65 = \(log(65.0))")
   }
 
   @Test func logitsAtOrBeforeAPositionIgnoreLaterTokens() throws {
-    let config = try tinyConfig()
+    let config = try tinyModelConfig()
     let model = try MiniGPT(config: config, seed: 11)
-    let batch = randomBatch(config, size: 1, seed: 12)
+    let batch = randomModelBatch(config, size: 1, seed: 12)
     let t = 4
     try model.forward(inputs: batch.inputs, targets: nil, batchSize: 1)
     let before = try model.logits()
@@ -112,9 +112,9 @@ import Testing
   }
 
   @Test func ignoredPositionsContributeNoLossAndNoGradient() throws {
-    let config = try tinyConfig()
+    let config = try tinyModelConfig()
     let model = try MiniGPT(config: config, seed: 13)
-    var batch = randomBatch(config, size: 2, seed: 14)
+    var batch = randomModelBatch(config, size: 2, seed: 14)
     // Window 1 is fully ignored: the model must behave as if only window 0 existed.
     for i in config.contextLength..<(2 * config.contextLength) { batch.targets[i] = ignoreIndex }
     let loss = try model.forward(batch)
@@ -138,9 +138,9 @@ import Testing
   }
 
   @Test func attentionRowsAreCausalDistributions() throws {
-    let config = try tinyConfig()
+    let config = try tinyModelConfig()
     let model = try MiniGPT(config: config, seed: 15, threads: 2)
-    _ = try model.forward(randomBatch(config, size: 3, seed: 16))
+    _ = try model.forward(randomModelBatch(config, size: 3, seed: 16))
     let weights = try model.attentionWeights(layer: 1, batch: 2, head: 1)
     #expect(weights.shape == [8, 8])
     for t in 0..<8 {
@@ -172,11 +172,11 @@ import Testing
   }
 
   @Test func shorterContextsAndBatchesReuseTheModel() throws {
-    let config = try tinyConfig()
+    let config = try tinyModelConfig()
     let model = try MiniGPT(config: config, seed: 18)
-    let full = randomBatch(config, size: 4, seed: 19)
+    let full = randomModelBatch(config, size: 4, seed: 19)
     let loss = try model.forward(full)
-    _ = try model.forward(randomBatch(config, size: 1, seed: 20, time: 3))
+    _ = try model.forward(randomModelBatch(config, size: 1, seed: 20, time: 3))
     #expect(try model.logits().shape == [1, 3, 11])
     #expect(try model.attentionWeights(layer: 0, batch: 0, head: 0).shape == [3, 3])
     #expect(try model.forward(full) == loss)

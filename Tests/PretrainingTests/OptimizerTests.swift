@@ -56,9 +56,9 @@ import Testing
   }
 
   @Test func modelClippingBoundsTheGlobalNorm() throws {
-    let config = try tinyConfig()
+    let config = try tinyModelConfig()
     let model = try MiniGPT(config: config, seed: 21)
-    _ = try model.forward(randomBatch(config, size: 2, seed: 22))
+    _ = try model.forward(randomModelBatch(config, size: 2, seed: 22))
     model.zeroGradients()
     try model.backward()
     let before = model.gradientNorm

@@ -20,7 +20,7 @@ import Testing
   }
 
   @Test func trainingLowersTheLossAndReportsProgress() throws {
-    let config = try tinyConfig()
+    let config = try tinyModelConfig()
     let model = try MiniGPT(config: config, seed: 40)
     let options = TrainingOptions(steps: 60, schedule: .constant(1e-2), evalInterval: 20, evalBatches: 2, seed: 41)
     let trainer = try Trainer(model: model, options: options)
@@ -35,7 +35,7 @@ import Testing
 
   @Test(arguments: [1, 2])
   func sameSeedGivesBitwiseIdenticalLosses(threads: Int) throws {
-    let config = try tinyConfig()
+    let config = try tinyModelConfig()
     func run() throws -> [Float] {
       let model = try MiniGPT(config: config, seed: 42, threads: threads)
       let trainer = try Trainer(model: model, options: TrainingOptions(steps: 8, seed: 43))
@@ -47,7 +47,7 @@ import Testing
   }
 
   @Test func runsContinueWhereTheyStoppedAndEvaluationDoesNotShiftTraining() throws {
-    let config = try tinyConfig()
+    let config = try tinyModelConfig()
     let source = Self.source(vocab: 11, context: 8, size: 4)
     let whole = try Trainer(model: try MiniGPT(config: config, seed: 47), options: TrainingOptions(steps: 8, seed: 48))
     let wholeLosses = try whole.run(nextBatch: source).losses
@@ -62,7 +62,7 @@ import Testing
   }
 
   @Test func divergenceStopsWithAnErrorNamingTheStep() throws {
-    let config = try tinyConfig()
+    let config = try tinyModelConfig()
     let model = try MiniGPT(config: config, seed: 44)
     let trainer = try Trainer(model: model, options: TrainingOptions(steps: 5, seed: 45))
     let healthy = Self.source(vocab: 11, context: 8, size: 2)
@@ -84,7 +84,7 @@ import Testing
   }
 
   @Test func greedyAndSeededSamplingAreDeterministic() throws {
-    let config = try tinyConfig()
+    let config = try tinyModelConfig()
     let model = try MiniGPT(config: config, seed: 46)
     var g = SeededGenerator(seed: 1)
     for i in 0..<model.parameterCount { model.parameters.base[i] += g.normal() * 0.3 }

@@ -94,8 +94,21 @@ public final class MiniGPT {
     }
   }
 
-  /// Seconds per (pass, layer kind) since profiling was turned on, as seen by worker 0.
+  /// Seconds per (pass, layer kind) since profiling was turned on, as seen by worker 0, plus
+  /// clipping and AdamW time on this model.
   public var phaseProfile: PhaseProfile { replicas.first?.profile ?? PhaseProfile() }
+
+  /// Whether per-phase timing is on.
+  public var isProfiling: Bool { profiling }
+
+  /// Times `body` into the profile's clipping or optimizer bucket when profiling is on.
+  func timed<R>(_ bucket: WritableKeyPath<PhaseProfile, Double>, _ body: () -> R) -> R {
+    guard profiling, let first = replicas.first else { return body() }
+    let start = DispatchTime.now().uptimeNanoseconds
+    let result = body()
+    first.profile[keyPath: bucket] += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    return result
+  }
 
   // MARK: - Forward
 
@@ -144,11 +157,13 @@ public final class MiniGPT {
       let offset = start * time
       let count = rows * time
       inputs.withUnsafeBufferPointer { source in
-        replica.tokens.update(from: source.baseAddress! + offset, count: count)
+        guard let base = source.baseAddress else { return }
+        replica.tokens.update(from: base + offset, count: count)
       }
       if let targets {
         targets.withUnsafeBufferPointer { source in
-          replica.targets.update(from: source.baseAddress! + offset, count: count)
+          guard let base = source.baseAddress else { return }
+          replica.targets.update(from: base + offset, count: count)
         }
       }
       replica.batch = rows

@@ -26,6 +26,10 @@ public struct PhaseProfile: Sendable, Equatable {
   public var backward: [Double] = Array(repeating: 0, count: LayerKind.allCases.count)
   /// Seconds spent summing the workers' gradient slabs.
   public var gradientReduction: Double = 0
+  /// Seconds spent in gradient clipping (norm and scaling).
+  public var clipping: Double = 0
+  /// Seconds spent in AdamW steps.
+  public var optimizer: Double = 0
   /// Number of forward passes recorded.
   public var steps: Int = 0
 

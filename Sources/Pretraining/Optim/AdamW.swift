@@ -120,8 +120,10 @@ public final class AdamW {
 
   /// Takes one step on a model's parameters with its current gradients.
   public func step(_ model: MiniGPT, learningRate: Float? = nil) {
-    step(parameters: model.parameters.base, gradients: model.gradients.base, learningRate: learningRate,
-         threads: model.threads)
+    model.timed(\.optimizer) {
+      step(parameters: model.parameters.base, gradients: model.gradients.base, learningRate: learningRate,
+           threads: model.threads)
+    }
   }
 
   /// Takes one step on plain arrays (for small demonstrations); counts must match the optimizer's.

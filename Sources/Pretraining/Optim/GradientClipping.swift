@@ -51,7 +51,7 @@ extension MiniGPT {
   /// Clips the model's gradients to global norm `max`; returns the norm before clipping.
   @discardableResult
   public func clipGradientNorm(max: Float) -> Float {
-    GradientClipping.clip(gradients.buffer, maxNorm: max)
+    timed(\.clipping) { GradientClipping.clip(gradients.buffer, maxNorm: max) }
   }
 
   /// The global L2 norm of the model's gradients.

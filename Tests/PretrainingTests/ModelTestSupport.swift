@@ -12,7 +12,7 @@ func randomSlab(_ count: Int, _ generator: inout SeededGenerator, scale: Float =
 }
 
 /// Random tokens in 0..<vocab.
-func randomTokens(_ count: Int, vocab: Int, _ generator: inout SeededGenerator) -> [TokenID] {
+func randomModelTokens(_ count: Int, vocab: Int, _ generator: inout SeededGenerator) -> [TokenID] {
   (0..<count).map { _ in TokenID(generator.uniformInt(below: vocab)) }
 }
 
@@ -56,16 +56,16 @@ func expectGradientsMatchFiniteDifferences(
 // MARK: - Tiny models
 
 /// V=11, d=16, L=2, h=2, T=8: the fixture's shape.
-func tinyConfig() throws -> MiniGPTConfig {
+func tinyModelConfig() throws -> MiniGPTConfig {
   try MiniGPTConfig(vocabSize: 11, contextLength: 8, embeddingSize: 16, layerCount: 2, headCount: 2)
 }
 
 /// A batch of random windows for `config`.
-func randomBatch(_ config: MiniGPTConfig, size: Int, seed: UInt64, time: Int? = nil) -> TokenBatch {
+func randomModelBatch(_ config: MiniGPTConfig, size: Int, seed: UInt64, time: Int? = nil) -> TokenBatch {
   var generator = SeededGenerator(seed: seed)
   let t = time ?? config.contextLength
-  let inputs = randomTokens(size * t, vocab: config.vocabSize, &generator)
-  let targets = randomTokens(size * t, vocab: config.vocabSize, &generator)
+  let inputs = randomModelTokens(size * t, vocab: config.vocabSize, &generator)
+  let targets = randomModelTokens(size * t, vocab: config.vocabSize, &generator)
   return TokenBatch(size: size, context: t, inputs: inputs, targets: targets)
 }
 
@@ -117,13 +117,13 @@ struct TorchManifest: Decodable {
   var optimizer: Optimizer
 }
 
-enum FixtureError: Error { case missing(String) }
+enum TorchFixtureError: Error { case missing(String) }
 
 /// Loads fixture files from the test bundle's Fixtures/torch folder.
 enum TorchFixtures {
   static func directory() throws -> URL {
     guard let root = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else {
-      throw FixtureError.missing("Fixtures folder in the test bundle")
+      throw TorchFixtureError.missing("Fixtures folder in the test bundle")
     }
     return root.appendingPathComponent("torch")
   }
