@@ -79,7 +79,7 @@ import Darwin
     let copy = try restored.makeModel()  // same thread count as the original, so the same float rounding
     #expect(copy.parameters.toArray().map(\.bitPattern) == model.parameters.toArray().map(\.bitPattern))
 
-    let batch = randomBatch(model.config, size: 3, seed: 11)
+    let batch = randomModelBatch(model.config, size: 3, seed: 11)
     let loss = try model.forward(batch)
     let logits = try model.logits().values
     let restoredLoss = try copy.forward(batch)
