@@ -71,7 +71,7 @@ import Testing
     process.executableURL = URL(fileURLWithPath: LessonBinary.path)
     process.arguments = ["check", "--watch", "--lessons-dir", directory, "w"]
     let outURL = URL(fileURLWithPath: directory + "/out.txt")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: outURL)
     process.standardError = FileHandle.nullDevice
     try process.run()

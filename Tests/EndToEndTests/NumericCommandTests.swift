@@ -198,8 +198,8 @@ import Darwin
     let process = Process()
     process.executableURL = URL(fileURLWithPath: LessonBinary.path)
     process.arguments = arguments
-    FileManager.default.createFile(atPath: directory + "/stdout", contents: nil)
-    FileManager.default.createFile(atPath: directory + "/stderr", contents: nil)
+    _ = FileManager.default.createFile(atPath: directory + "/stdout", contents: nil)
+    _ = FileManager.default.createFile(atPath: directory + "/stderr", contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/stdout"))
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/stderr"))
     process.standardInput = FileHandle(forReadingAtPath: "/dev/null")

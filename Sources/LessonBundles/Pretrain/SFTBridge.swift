@@ -31,27 +31,10 @@ extension PretrainLesson {
       let responseMean = graded.reduce(0.0) { $0 + Double(losses[$1]) } / Double(graded.count)
 
       // The loss kernel's own gradient with respect to the logits, row by row.
-      let logits = try model.logits().values
-      let v = tokenizer.vocabularySize, rows = pair.targets.count
-      var probabilities = [Float](repeating: 0, count: rows * v)
-      var rowLosses = [Float](repeating: 0, count: rows)
-      var logitsGradient = [Float](repeating: 1, count: rows * v)
-      logits.withUnsafeBufferPointer { z in
-        pair.targets.withUnsafeBufferPointer { y in
-          probabilities.withUnsafeMutableBufferPointer { p in
-            rowLosses.withUnsafeMutableBufferPointer { l in
-              logitsGradient.withUnsafeMutableBufferPointer { d in
-                let scored = CrossEntropy.forward(
-                  losses: l.baseAddress!, probabilities: p.baseAddress!, logits: z.baseAddress!,
-                  targets: y.baseAddress!, rows: rows, vocabulary: v)
-                CrossEntropy.backward(
-                  logitsGradient: d.baseAddress!, probabilities: p.baseAddress!, targets: y.baseAddress!,
-                  lossScale: 1 / Float(max(scored.count, 1)), rows: rows, vocabulary: v)
-              }
-            }
-          }
-        }
-      }
+      let v = tokenizer.vocabularySize
+      let logitsGradient = try CrossEntropy.lossesAndGradient(
+        logits: try model.logits().values, targets: pair.targets, vocabulary: v
+      ).logitsGradient
       let gradientsZero = masked.allSatisfy { r in logitsGradient[r * v ..< (r + 1) * v].allSatisfy { $0 == 0 } }
       context[sftKey] = SFTProbe(
         maskedLossesAreZero: masked.allSatisfy { losses[$0] == 0 }, maskedGradientsAreZero: gradientsZero,

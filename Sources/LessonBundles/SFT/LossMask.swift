@@ -90,31 +90,8 @@ extension SFTLesson {
 
   /// dLoss/dlogits of the model's last forward pass, from the loss kernel itself, shape (B·T, V).
   static func logitsGradient(of model: MiniGPT, targets: [TokenID]) throws -> [Float] {
-    let logits = try model.logits().values
-    let v = model.config.vocabSize, rows = targets.count
-    guard logits.count == rows * v else {
-      throw LessonBundleError.missing("logits for \(rows) positions (got \(logits.count / max(v, 1)))")
-    }
-    var probabilities = [Float](repeating: 0, count: rows * v)
-    var losses = [Float](repeating: 0, count: rows)
-    var gradient = [Float](repeating: .nan, count: rows * v)
-    logits.withUnsafeBufferPointer { z in
-      targets.withUnsafeBufferPointer { y in
-        probabilities.withUnsafeMutableBufferPointer { p in
-          losses.withUnsafeMutableBufferPointer { l in
-            gradient.withUnsafeMutableBufferPointer { d in
-              guard let z = z.baseAddress, let y = y.baseAddress, let p = p.baseAddress,
-                let l = l.baseAddress, let d = d.baseAddress
-              else { return }
-              let scored = CrossEntropy.forward(losses: l, probabilities: p, logits: z, targets: y, rows: rows, vocabulary: v)
-              CrossEntropy.backward(
-                logitsGradient: d, probabilities: p, targets: y, lossScale: 1 / Float(max(scored.count, 1)),
-                rows: rows, vocabulary: v)
-            }
-          }
-        }
-      }
-    }
-    return gradient
+    try CrossEntropy.lossesAndGradient(
+      logits: try model.logits().values, targets: targets, vocabulary: model.config.vocabSize
+    ).logitsGradient
   }
 }

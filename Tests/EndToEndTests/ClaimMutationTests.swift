@@ -1,12 +1,8 @@
 import Foundation
 import Testing
 
-/// The pretraining lesson's claims are load-bearing: change any written figure and `lesson check` fails.
-@Suite struct PretrainLessonTests {
-  static var lessonPath: String {
-    LessonBinary.packageRoot.appendingPathComponent("Lessons/00_pretrain.md").path
-  }
-
+/// A lesson's figures are load-bearing: move any written number and `lesson check` fails.
+@Suite struct ClaimMutationTests {
   /// One claim found in the Markdown, in document order.
   struct WrittenClaim {
     var id: String
@@ -23,11 +19,11 @@ import Testing
       prose += (inFence ? "" : line) + "\n"
     }
     let pattern = try NSRegularExpression(pattern: #"\[([^\]]*)\]\(check:([^\s\)]+)"#)
-    let range = NSRange(prose.startIndex..., in: prose)
-    return pattern.matches(in: prose, range: range).map { match in
-      let text = String(prose[Range(match.range(at: 1), in: prose)!])
-      let id = String(prose[Range(match.range(at: 2), in: prose)!])
-      return WrittenClaim(id: id, text: text, mutated: mutate(text))
+    return pattern.matches(in: prose, range: NSRange(prose.startIndex..., in: prose)).compactMap { match in
+      guard let text = Range(match.range(at: 1), in: prose), let id = Range(match.range(at: 2), in: prose) else {
+        return nil
+      }
+      return WrittenClaim(id: String(prose[id]), text: String(prose[text]), mutated: mutate(String(prose[text])))
     }
   }
 
@@ -41,23 +37,24 @@ import Testing
     return changed
   }
 
-  @Test func everyWrittenFigureIsCheckedAgainstTheImplementation() throws {
-    let original = try String(contentsOfFile: Self.lessonPath, encoding: .utf8)
+  @Test(arguments: [("Lessons/00_pretrain.md", 30), ("Lessons/01_sft.md", 12)])
+  func everyWrittenFigureIsCheckedAgainstTheImplementation(lesson: String, minimumFigures: Int) throws {
+    let path = LessonBinary.packageRoot.appendingPathComponent(lesson).path
+    let original = try String(contentsOfFile: path, encoding: .utf8)
     let written = try Self.claims(in: original)
     let figures = written.filter { $0.mutated != nil }
-    #expect(figures.count >= 30, "the lesson should make at least 30 numeric claims; found \(figures.count)")
+    #expect(figures.count >= minimumFigures, "\(lesson) should make at least \(minimumFigures) numeric claims; found \(figures.count)")
 
     var mutatedLesson = original
     for claim in figures {
-      let before = "[\(claim.text)](check:\(claim.id)"
-      let after = "[\(claim.mutated!)](check:\(claim.id)"
-      let range = try #require(mutatedLesson.range(of: before), "claim \(claim.id) not found verbatim")
-      mutatedLesson.replaceSubrange(range, with: after)
+      let mutated = try #require(claim.mutated)
+      let range = try #require(mutatedLesson.range(of: "[\(claim.text)](check:\(claim.id)"), "claim \(claim.id) not found verbatim")
+      mutatedLesson.replaceSubrange(range, with: "[\(mutated)](check:\(claim.id)")
     }
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lesson-mutated-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let copy = directory.appendingPathComponent("00_pretrain.md")
+    let copy = directory.appendingPathComponent(URL(fileURLWithPath: lesson).lastPathComponent)
     try mutatedLesson.write(to: copy, atomically: true, encoding: .utf8)
 
     let output = try LessonBinary.run(["check", "--format", "json", copy.path], in: LessonBinary.packageRoot.path)
@@ -67,15 +64,10 @@ import Testing
     let results = try #require(lessons.first?["results"] as? [[String: Any]])
     let claimResults = results.filter { ($0["kind"] as? String) == "claim" }
     try #require(claimResults.count == written.count, "one result per written claim")
-
     for (claim, result) in zip(written, claimResults) {
       #expect(result["id"] as? String == claim.id)
-      let status = result["status"] as? String
-      if claim.mutated != nil {
-        #expect(status == "fail", "changing \(claim.text) to \(claim.mutated!) did not fail check '\(claim.id)'")
-      } else {
-        #expect(status == "pass", "statement claim '\(claim.id)' should still pass")
-      }
+      let expected = claim.mutated == nil ? "pass" : "fail"
+      #expect(result["status"] as? String == expected, "claim '\(claim.id)' (\(claim.text) → \(claim.mutated ?? "unchanged"))")
     }
   }
 }
