@@ -45,15 +45,16 @@ let package = Package(
 
     // MARK: - Libraries
 
+    .target(name: "AtomicFiles"),
     .target(
       name: "Pretraining",
-      dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))],
+      dependencies: ["AtomicFiles", .target(name: "CBLAS", condition: .when(platforms: [.linux]))],
       swiftSettings: numericSettings,
       linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]
     ),
     .target(
       name: "LessonKit",
-      dependencies: ["CCmark"]
+      dependencies: ["AtomicFiles", "CCmark"]
     ),
     .target(
       name: "LessonBundles",

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 /// One named Float32 tensor of a safetensors file.
@@ -335,6 +336,10 @@ public struct SafetensorsFile: Sendable, Equatable {
   ///
   /// - Throws: ``CheckpointError/io(path:operation:reason:)`` naming the failed step.
   public func write(to url: URL) throws {
-    try AtomicFileWriter.write(serialized(), to: url)
+    do {
+      try AtomicFile.write(serialized(), to: url.path)
+    } catch let failure as FileWriteError {
+      throw CheckpointError.io(path: failure.path, operation: failure.operation, reason: failure.reason)
+    }
   }
 }

@@ -19,6 +19,8 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable {
 
 /// Replaces files in one step: a sibling temporary file is written, fsynced and renamed over the
 /// target, so a reader (or a crash) sees either the old file or the complete new one.
+///
+/// Checkpoints (Pretraining), progress files and plots (LessonKit) all go through here.
 public enum AtomicFile {
   /// Writes `bytes` to `path`, creating the parent directory when `createDirectory` is set.
   public static func write(_ bytes: [UInt8], to path: String, createDirectory: Bool = false) throws {
@@ -31,9 +33,10 @@ public enum AtomicFile {
         throw FileWriteError(path: directory.path, operation: "create the directory", reason: error.localizedDescription)
       }
     }
-    // The pid and a random suffix keep concurrent writers off each other's temporary file.
+    // The pid and a random suffix keep concurrent writers off each other's temporary file; the
+    // `.tmp-` infix lets `.gitignore` (`*.safetensors.tmp*`) hide what a killed process leaves.
     let temporary = directory.appendingPathComponent(
-      ".\(target.lastPathComponent).tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))").path
+      "\(target.lastPathComponent).tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))").path
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else {
       throw FileWriteError(path: target.path, operation: "create a temporary file next to", reason: lastError())
