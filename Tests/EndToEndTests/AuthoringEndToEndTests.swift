@@ -26,17 +26,6 @@ import Testing
     #expect(output.lastLine == "11 passed, 0 failed")
   }
 
-  @Test func theFineTuningLessonPassesInUnderAMinute() throws {
-    let start = Date()
-    let output = try LessonBinary.run(["check", "Lessons/01_sft.md"], in: root)
-    let seconds = Date().timeIntervalSince(start)
-    #expect(output.status == 0, "\(output.stdout)")
-    #expect(output.lastLine.hasSuffix("passed, 0 failed"))
-    let passed = Int(output.lastLine.split(separator: " ").first ?? "") ?? 0
-    #expect(passed >= 12)
-    #expect(seconds < 60, "took \(seconds) s")
-  }
-
   @Test func newRefusesABadNameAndExplains() throws {
     let output = try LessonBinary.run(["new", "Bad-Name"], in: root)
     #expect(output.status == 1)

@@ -11,10 +11,26 @@ import Testing
     #expect(columns.suffix(3).map(String.init) == ["4", "7", "Lessons/00_selftest.md"])
   }
 
-  @Test func listIsFast() throws {
-    let start = Date()
-    _ = try LessonBinary.run(["list"])
-    #expect(Date().timeIntervalSince(start) < 1.0)
+  /// `list` only parses: it neither binds nor runs, so it stays instant and works on unbound lessons.
+  @Test func listParsesWithoutBindingOrRunning() throws {
+    let directory = NSTemporaryDirectory() + "lesson-list-\(UUID().uuidString)/Lessons"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: (directory as NSString).deletingLastPathComponent) }
+    let lesson = """
+      # Unbound
+
+      ```swift step=no-such-step
+      x
+      ```
+
+      A claim on [3](check:no-such-check) things.
+      """
+    try lesson.write(toFile: directory + "/00_unbound.md", atomically: true, encoding: .utf8)
+    let output = try LessonBinary.run(["list", "--lessons-dir", directory])
+    #expect(output.status == 0, "\(output.stderr)")
+    #expect(output.stdout.contains("Unbound"))
+    let check = try LessonBinary.run(["check", directory + "/00_unbound.md"])
+    #expect(check.status == 2, "binding the same lesson fails, so list did not bind it")
   }
 
   @Test func lessonsDirFromAnywhere() throws {

@@ -112,13 +112,6 @@ import Testing
     }
   }
 
-  @Test func buildsFromTheCorpusInMilliseconds() throws {
-    let clock = ContinuousClock()
-    let elapsed = try clock.measure { _ = try Self.model(order: 3) }
-    print("trigram over \(Self.dataset.train.count) tokens built in \(elapsed)")
-    #expect(elapsed < .milliseconds(250))
-  }
-
   // MARK: - Temperature and sampling
 
   @Test func entropyRisesWithTemperature() throws {
