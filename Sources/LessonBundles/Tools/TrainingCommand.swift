@@ -94,7 +94,9 @@ public enum TrainingCommand {
       return ToolExit.badInput
     }
     do {
-      return try train(env, options: options, resolved: resolved, outURL: outURL)
+      // A signal during training is only recorded: the loop stops after its step, the checkpoint
+      // and report are written, and then the process exits with 130 (SIGINT) or 143 (SIGTERM).
+      return try Interrupts.deferringExit { try train(env, options: options, resolved: resolved, outURL: outURL) }
     } catch {
       env.toolError(String(describing: error))
       return ToolExit.failure
@@ -152,22 +154,20 @@ public enum TrainingCommand {
       optimizer: AdamW.Configuration(learningRate: options.learningRate),
       evalInterval: options.evalEvery, evalBatches: options.evalBatches, seed: options.seed))
     let display = TrainingProgressDisplay(write: env.err, isTTY: env.errIsTTY, width: env.width, totalSteps: options.steps)
-    let interrupts = InterruptMonitor()
-    defer { interrupts.stop() }
     var noticed = false
     let started = Date()
     var summary: TrainingSummary?
     var evaluations: [EvaluationReport] = []
     var stepSeconds: [Double] = []
     var stepLosses: [Double] = []
-    var interruption: Int32?
+    var interruption: InterruptSignal?
 
     do {
       summary = try trainer.run(nextBatch: { split, generator in
-        if let signal = interrupts.receivedSignal {
+        if let signal = Interrupts.pending {
           if !noticed {
             noticed = true
-            display.note("\(InterruptMonitor.name(signal)): stopping after step \(trainer.completedSteps) (again to quit at once)")
+            display.note("\(signal): stopping after step \(trainer.completedSteps) (again to quit at once)")
           }
           throw TrainingInterrupted(signal: signal)
         }
@@ -233,8 +233,8 @@ public enum TrainingCommand {
     }
     if let interruption {
       let saved = outURL.map { "; checkpoint at step \(completed) written to \($0.path)" } ?? "; no --out, so nothing was saved"
-      env.toolNote("interrupted by \(InterruptMonitor.name(interruption)) after \(completed) of \(options.steps) steps" + saved)
-      return ToolExit.interrupted(by: interruption)
+      env.toolNote("interrupted by \(interruption) after \(completed) of \(options.steps) steps" + saved)
+      return ToolExit.interrupted(by: interruption.rawValue)
     }
     if let outURL { env.toolNote("checkpoint written to \(outURL.path) (step \(completed))") }
     return ToolExit.success
