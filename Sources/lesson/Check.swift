@@ -33,28 +33,15 @@ extension Lesson {
     func run() throws {
       let options = CheckOptions(lessons: lessons, format: format, only: only, from: from, seed: seed)
       if watch {
-        let interrupt = stopOnInterrupt()
+        // Ctrl-C is how watching ends: Interrupts runs this, restores the terminal and exits 130.
+        Interrupts.addCleanup {
+          if isatty(2) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+          FileHandle.standardOutput.write(Data("stopped watching\n".utf8))
+        }
         try finish(WatchCommand.run(global.environment(), options: options, registry: makeRegistry, shouldStop: { false }))
-        interrupt.cancel()
         return
       }
       try finish(CheckCommand.run(global.environment(), options: options, registry: makeRegistry))
     }
   }
-}
-
-/// Ends watch mode on Ctrl-C: clears a half-drawn progress line and exits with status 0.
-///
-/// A step may be mid-run when the signal arrives, so the process exits from the signal's queue
-/// rather than waiting for the watch loop to notice.
-private func stopOnInterrupt() -> DispatchSourceSignal {
-  signal(SIGINT, SIG_IGN)
-  let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-  source.setEventHandler {
-    if isatty(2) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
-    FileHandle.standardOutput.write(Data("stopped watching\n".utf8))
-    exit(0)
-  }
-  source.resume()
-  return source
 }
