@@ -144,25 +144,5 @@ public enum SVGChart {
 
   private static func format(_ value: Double) -> String { String(format: "%.2f", value) }
 
-  /// `text` safe inside an XML element or attribute; control characters XML 1.0 forbids become �.
-  static func escape(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&apos;"
-      case "\t", "\n", "\r": out += " "
-      default:
-        if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) {
-          out += "\u{FFFD}"
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out
-  }
+  static func escape(_ text: String) -> String { XMLText.escaped(text, keepingLineBreaks: false) }
 }

@@ -124,28 +124,5 @@ public struct CheckReport: Sendable {
 
   private func quoted(_ n: Int) -> String { "\"\(n)\"" }
 
-  /// Escapes text for an XML attribute or element, dropping characters XML 1.0 forbids.
-  private func xml(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&apos;"
-      case "\n": out += "&#10;"
-      case "\t": out += "&#9;"
-      default:
-        if scalar.value < 0x20 || (0xD800...0xDFFF).contains(scalar.value) || scalar.value == 0xFFFE
-          || scalar.value == 0xFFFF
-        {
-          out += "\u{FFFD}"
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out
-  }
+  private func xml(_ text: String) -> String { XMLText.escaped(text, keepingLineBreaks: true) }
 }
