@@ -153,7 +153,9 @@ public enum TrainingCommand {
       steps: options.steps, schedule: .constant(options.learningRate),
       optimizer: AdamW.Configuration(learningRate: options.learningRate),
       evalInterval: options.evalEvery, evalBatches: options.evalBatches, seed: options.seed))
-    let display = TrainingProgressDisplay(write: env.err, isTTY: env.errIsTTY, width: env.width, totalSteps: options.steps)
+    let display = ProgressBar(
+      total: options.steps, label: "training", tokensPerStep: shape.batchSize * shape.context,
+      isTTY: env.errIsTTY, width: env.width, write: env.err)
     var noticed = false
     let started = Date()
     var summary: TrainingSummary?
@@ -176,7 +178,7 @@ public enum TrainingCommand {
         if let e = progress.evaluation { evaluations.append(EvaluationReport(step: e.step, train_loss: e.train, val_loss: e.val)) }
         stepSeconds.append(Double(shape.batchSize * shape.context) / max(progress.tokensPerSecond, 1e-9))
         stepLosses.append(Double(progress.loss))
-        display.update(progress)
+        display.report(progress)
       })
     } catch let stop as TrainingInterrupted {
       interruption = stop.signal

@@ -130,6 +130,18 @@ public final class ProgressBar {
     drawn = false
   }
 
+  /// Writes `text` on a line of its own (e.g. "stopping after this step"), clearing a drawn bar first.
+  public func note(_ text: String) {
+    clear()
+    emitLine(Sanitizer.clean(text, singleLine: true))
+  }
+
+  /// Removes a drawn bar, so what follows starts on a clean line.
+  public func clear() {
+    if case .stream(let write, let isTTY) = sink, isTTY, drawn { write("\r\u{1B}[2K") }
+    drawn = false
+  }
+
   // MARK: - Text
 
   /// The status after `bar`: `step 120/2000  loss 2.3450  val 2.4010  18.2k tok/s  ETA 1m42s`.
