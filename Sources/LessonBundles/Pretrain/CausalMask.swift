@@ -40,11 +40,12 @@ extension PretrainLesson {
       let n = min(24, tokens.count)
       // lesson:begin attention-heatmap
       _ = try model.forward(inputs: Array(tokens.prefix(n)), targets: nil, batchSize: 1)
-      let weights = try model.attentionWeights(layer: 0, batch: 0, head: 0)   // (n, n), rows sum to 1
+      let (layer, head) = try sharpestHead(of: model)                          // the most selective head
+      let weights = try model.attentionWeights(layer: layer, batch: 0, head: head)   // (n, n), rows sum to 1
       // lesson:end
       let rows = (0..<n).map { t in weights.values[t * n ..< (t + 1) * n].map(Double.init) }
       let labels = tokens.prefix(n).map { data.tokenizer.visible($0) }
-      context.chart(.heatmap(rows, rowLabels: labels, columnLabels: labels, title: "layer 0, head 0: row = query, column = key"))
+      context.chart(.heatmap(rows, rowLabels: labels, columnLabels: labels, title: "layer \(layer), head \(head): row = query, column = key"))
       context[attentionKey] = try measureAttention(model: model, data: data, seed: context.seed)
     }
 
@@ -68,6 +69,23 @@ extension PretrainLesson {
     Check("masked-scores", after: ["attention-heatmap"]) { context in
       .number(Double(try context.require(attentionKey).zeroAboveDiagonal))
     }
+  }
+
+  /// The (layer, head) whose later rows put the most weight on a single key, for the last forward pass.
+  ///
+  /// Early rows are always sharp (row 0 can only look at itself), so only the second half counts.
+  static func sharpestHead(of model: MiniGPT) throws -> (layer: Int, head: Int) {
+    var best = (layer: 0, head: 0), bestFocus = -1.0
+    let t = model.time
+    for layer in 0..<model.config.layerCount {
+      for head in 0..<model.config.headCount {
+        let w = try model.attentionWeights(layer: layer, batch: 0, head: head).values
+        let rows = (t / 2)..<t
+        let focus = rows.reduce(0.0) { $0 + Double(w[$1 * t ..< ($1 + 1) * t].max() ?? 0) } / Double(max(rows.count, 1))
+        if focus > bestFocus { (best, bestFocus) = ((layer, head), focus) }
+      }
+    }
+    return best
   }
 
   /// Row sums, the upper triangle and a future-perturbation test over every layer and head on a full window.
