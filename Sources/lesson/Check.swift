@@ -27,11 +27,14 @@ extension Lesson {
     @Option(help: "The lesson seed.")
     var seed: UInt64 = 1337
 
+    @OptionGroup var plotting: PlotOptions
+
     @Flag(help: "Check one lesson, then again on every save of its Markdown, printing only what changed status. Ctrl-C stops.")
     var watch = false
 
     func run() throws {
-      let options = CheckOptions(lessons: lessons, format: format, only: only, from: from, seed: seed)
+      let options = CheckOptions(
+        lessons: lessons, format: format, only: only, from: from, seed: seed, plotDirectory: plotting.plots)
       if watch {
         // Ctrl-C is how watching ends: Interrupts runs this, restores the terminal and exits 130.
         Interrupts.addCleanup {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LessonBundles
 import LessonKit
 
@@ -31,6 +32,20 @@ struct GlobalOptions: ParsableArguments {
   /// The environment the LessonKit commands run in.
   func environment() -> CommandEnvironment {
     .standard(color: color, lessonsDirectory: lessonsDirectory)
+  }
+}
+
+/// Where lesson steps may also write their charts as SVG files.
+struct PlotOptions: ParsableArguments {
+  @Option(help: "Also write the steps' charts (e.g. the loss curve) as SVG files into this existing directory.")
+  var plots: String?
+
+  func validate() throws {
+    guard let plots else { return }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: plots, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw ValidationError("--plots \(plots) is not an existing directory")
+    }
   }
 }
 

@@ -21,8 +21,10 @@ extension Lesson {
     @Flag(help: "On a terminal, continue where you left off (progress is kept in $XDG_STATE_HOME/lesson).")
     var resume = false
 
+    @OptionGroup var plotting: PlotOptions
+
     func run() throws {
-      let options = RunOptions(lesson: lesson, seed: seed, noPause: noPause, resume: resume)
+      let options = RunOptions(lesson: lesson, seed: seed, noPause: noPause, resume: resume, plotDirectory: plotting.plots)
       try finish(RunCommand.run(global.environment(), options: options, registry: makeRegistry))
     }
   }

@@ -33,6 +33,19 @@ import Testing
     #expect(check.status == 2, "binding the same lesson fails, so list did not bind it")
   }
 
+  @Test func plotsAreWrittenOnlyWhenAsked() throws {
+    let directory = NSTemporaryDirectory() + "lesson-plots-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    _ = try LessonBinary.run(["check", "selftest", "--plots", directory])
+    let svg = try String(contentsOfFile: directory + "/selftest-squares.svg", encoding: .utf8)
+    #expect(svg.hasPrefix("<?xml") && svg.contains("</svg>"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["selftest-squares.svg"])
+
+    let missing = try LessonBinary.run(["check", "selftest", "--plots", directory + "/absent"])
+    #expect(missing.status != 0 && missing.stderr.contains("is not an existing directory"), "\(missing.stderr)")
+  }
+
   @Test func lessonsDirFromAnywhere() throws {
     let output = try LessonBinary.run(["list", "--lessons-dir", LessonBinary.fixtures + "/Lessons"], in: NSTemporaryDirectory())
     #expect(output.status == 0)

@@ -12,6 +12,12 @@ extension PretrainLesson {
       let valSeries = ChartSeries(
         "val (estimate)", points: summary.evaluations.map { (x: Double($0.step), y: Double($0.val)) })
       context.chart(.lines([trainSeries, valSeries], xLabel: "step", yLabel: "loss (nats)", title: "training loss"))
+      if let directory = context.plotDirectory {
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("pretrain-loss.svg").path
+        try SVGChart.writeLineChart(
+          [trainSeries, valSeries], to: path, title: "MiniGPT training loss", xLabel: "step", yLabel: "loss (nats)")
+        context.text("Loss curve written to \(path).")
+      }
       context.table(
         "loss estimates (\(try context.require(trainedKey).trainer.options.evalBatches) batches each)", headers: ["step", "train", "val"],
         rows: summary.evaluations.map { [grouped($0.step), fixed(Double($0.train), 3), fixed(Double($0.val), 3)] })

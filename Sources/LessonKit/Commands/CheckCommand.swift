@@ -14,13 +14,19 @@ public struct CheckOptions: Sendable {
   /// A step or check id to start at (earlier items run only as dependencies).
   public var from: String?
   public var seed: UInt64
+  /// Directory for the steps' SVG charts, or nil.
+  public var plotDirectory: String?
 
-  public init(lessons: [String] = [], format: ReportFormat = .text, only: [String] = [], from: String? = nil, seed: UInt64 = 1337) {
+  public init(
+    lessons: [String] = [], format: ReportFormat = .text, only: [String] = [], from: String? = nil, seed: UInt64 = 1337,
+    plotDirectory: String? = nil
+  ) {
     self.lessons = lessons
     self.format = format
     self.only = only
     self.from = from
     self.seed = seed
+    self.plotDirectory = plotDirectory
   }
 }
 
@@ -71,7 +77,7 @@ public enum CheckCommand {
   /// Runs the selected items of one lesson in document order.
   static func check(_ lesson: Lesson, registry: Registry, options: CheckOptions, env: CommandEnvironment) -> [CheckResult] {
     let progress = env.progressWriter()
-    let context = StepContext(seed: options.seed, progress: progress.update)
+    let context = StepContext(seed: options.seed, plotDirectory: options.plotDirectory, progress: progress.update)
     let runner = LessonRunner(lesson: lesson, registry: registry, context: context)
     func id(of item: LessonItem) -> String {
       switch item {

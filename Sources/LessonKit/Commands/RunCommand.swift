@@ -8,12 +8,17 @@ public struct RunOptions: Sendable {
   public var noPause: Bool
   /// On a terminal, continue from the saved progress instead of the beginning.
   public var resume: Bool
+  /// Directory for the steps' SVG charts, or nil.
+  public var plotDirectory: String?
 
-  public init(lesson: String? = nil, seed: UInt64 = 1337, noPause: Bool = false, resume: Bool = false) {
+  public init(
+    lesson: String? = nil, seed: UInt64 = 1337, noPause: Bool = false, resume: Bool = false, plotDirectory: String? = nil
+  ) {
     self.lesson = lesson
     self.seed = seed
     self.noPause = noPause
     self.resume = resume
+    self.plotDirectory = plotDirectory
   }
 }
 
@@ -38,7 +43,7 @@ public enum RunCommand {
       return 2
     }
     let progress = env.progressWriter()
-    let context = StepContext(seed: options.seed, progress: progress.update)
+    let context = StepContext(seed: options.seed, plotDirectory: options.plotDirectory, progress: progress.update)
     context.progressIsLive = env.errIsTTY
     let runner = LessonRunner(lesson: lesson, registry: registry, context: context)
     if env.isInteractive && !options.noPause,

@@ -7,6 +7,8 @@
 public final class StepContext {
   /// The lesson-level seed (1337 unless `--seed` overrides it).
   public let seed: UInt64
+  /// Where steps may also write their charts as SVG files (`--plots DIR`), or nil.
+  public let plotDirectory: String?
 
   private var state: [String: Any] = [:]
   private var output: [ReportItem] = []
@@ -19,8 +21,9 @@ public final class StepContext {
   public internal(set) var progressIsLive = false
 
   /// Creates a context; `progress` defaults to discarding progress lines.
-  public init(seed: UInt64 = 1337, progress: @escaping (String) -> Void = { _ in }) {
+  public init(seed: UInt64 = 1337, plotDirectory: String? = nil, progress: @escaping (String) -> Void = { _ in }) {
     self.seed = seed
+    self.plotDirectory = plotDirectory
     self.progressHandler = progress
   }
 
