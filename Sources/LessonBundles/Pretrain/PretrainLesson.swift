@@ -50,7 +50,7 @@ enum PretrainLesson {
   static let shiftKey = StateKey<ShiftProbe>("pretrain.shift")
   static let optimizerKey = StateKey<OptimizerProbe>("pretrain.optimizer")
   static let ngramKey = StateKey<NGramProbe>("pretrain.ngram")
-  static let sftKey = StateKey<SFTProbe>("pretrain.sft")
+  static let sftKey = StateKey<MaskMeasurement>("pretrain.sft")
 
   /// The embedded corpus, split 90/10; every other step starts from it.
   @LessonBundleBuilder static var setup: [BundleEntry] {

@@ -6,14 +6,8 @@ import Pretraining
 
 /// The mask measured on a batch of training pairs.
 struct MaskProbe {
-  var loss: Double
-  var responseMean: Double
+  var measured: MaskMeasurement
   var rows: Int
-  var maskedCount: Int
-  var gradedCount: Int
-  var maskedLossesAreZero: Bool
-  var maskedGradientsAreZero: Bool
-  var gradedGradientsAreNonZero: Bool
   /// Fraction of all next-token targets of the training pairs that lie inside the prompt.
   var promptShare: Double
 }
@@ -33,18 +27,11 @@ extension SFTLesson {
       let graded = batch.targets.indices.filter { batch.targets[$0] != ignoreIndex }
       let responseMean = graded.reduce(0.0) { $0 + Double(nll.values[$1]) } / Double(graded.count)
       // lesson:end
-      let masked = batch.targets.indices.filter { batch.targets[$0] == ignoreIndex }
-      let gradient = try logitsGradient(of: model, targets: batch.targets)
-      let v = model.config.vocabSize
-      let rowIsZero = { (r: Int) in gradient[r * v ..< (r + 1) * v].allSatisfy { $0 == 0 } }
+      let measured = try MaskMeasurement(model: model, targets: batch.targets)
       let promptTargets = data.chat.examples.reduce(0) { $0 + $1.targets.filter { $0 == ignoreIndex }.count }
       let allTargets = data.chat.examples.reduce(0) { $0 + $1.targets.count }
       context[maskKey] = MaskProbe(
-        loss: Double(loss), responseMean: responseMean, rows: batch.size, maskedCount: masked.count, gradedCount: graded.count,
-        maskedLossesAreZero: masked.allSatisfy { nll.values[$0] == 0 },
-        maskedGradientsAreZero: masked.allSatisfy(rowIsZero),
-        gradedGradientsAreNonZero: !graded.contains(where: rowIsZero),
-        promptShare: Double(promptTargets) / Double(allTargets))
+        measured: measured, rows: batch.size, promptShare: Double(promptTargets) / Double(allTargets))
       let tokenizer = data.chat.tokenizer
       let firstLength = data.chat.examples[0].inputs.count
       context.table(
@@ -59,39 +46,31 @@ extension SFTLesson {
       context.scalar("loss", Double(loss))
       context.scalar("mean over the \(graded.count) response positions", responseMean)
       context.text(
-        "\(masked.count) of the \(batch.targets.count) positions are masked: the prompt and the padding after \"#\".")
+        "\(measured.maskedCount) of the \(batch.targets.count) positions are masked: the prompt and the padding after \"#\".")
     }
 
     Check("sft-masked-positions-are-free", after: ["sft-mask-probe"]) { context in
-      let probe = try context.require(maskKey)
+      let probe = try context.require(maskKey).measured
       return .boolean(
         probe.maskedLossesAreZero && probe.maskedGradientsAreZero,
         detail: "\(probe.maskedCount) masked positions: loss 0, every logit gradient 0")
     }
     Check("sft-response-positions-are-graded", after: ["sft-mask-probe"]) { context in
-      let probe = try context.require(maskKey)
+      let probe = try context.require(maskKey).measured
       return .boolean(probe.gradedGradientsAreNonZero, detail: "\(probe.gradedCount) response positions, each with a nonzero logit gradient")
     }
     Check("sft-loss-is-response-mean", after: ["sft-mask-probe"]) { context in
-      let probe = try context.require(maskKey)
-      let equal = abs(probe.loss - probe.responseMean) <= 1e-6 * max(probe.loss, 1)
-      return .boolean(equal, detail: "loss \(fixed(probe.loss, 6)), mean over response positions \(fixed(probe.responseMean, 6))")
+      let probe = try context.require(maskKey).measured
+      return .boolean(probe.lossIsResponseMean, detail: "loss \(fixed(probe.loss, 6)), mean over response positions \(fixed(probe.responseMean, 6))")
     }
     Check("sft-probe-rows", after: ["sft-mask-probe"]) { context in
       .number(Double(try context.require(maskKey).rows))
     }
     Check("sft-graded-positions", after: ["sft-mask-probe"]) { context in
-      .number(Double(try context.require(maskKey).gradedCount))
+      .number(Double(try context.require(maskKey).measured.gradedCount))
     }
     Check("sft-prompt-share", after: ["sft-mask-probe"]) { context in
       .number(try context.require(maskKey).promptShare)
     }
-  }
-
-  /// dLoss/dlogits of the model's last forward pass, from the loss kernel itself, shape (B·T, V).
-  static func logitsGradient(of model: MiniGPT, targets: [TokenID]) throws -> [Float] {
-    try CrossEntropy.lossesAndGradient(
-      logits: try model.logits().values, targets: targets, vocabulary: model.config.vocabSize
-    ).logitsGradient
   }
 }
