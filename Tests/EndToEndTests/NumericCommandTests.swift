@@ -260,6 +260,12 @@ import Darwin
     let attention: Double = 12 * 4 * 64 * 16
     let expected = (linear + attention) / 1e9
     #expect(abs(Self.number(report, "gflop_per_step")! - expected) < 1e-12)
+    // Which BLAS ran and that its sgemm matched float64 before anything was timed.
+    let blas = try #require(report["blas"] as? [String: Any])
+    #expect((blas["library"] as? String)?.isEmpty == false)
+    #expect((blas["products_verified"] as? Int ?? 0) >= 2 * 18)
+    let worst = try #require(blas["worst_error_to_bound"] as? Double)
+    #expect(worst > 0 && worst <= 1)
 
     let bad = try LessonBinary.run(["bench", "--steps", "0"])
     #expect(bad.status == 2 && bad.stderr.contains("--steps must be at least 1"))

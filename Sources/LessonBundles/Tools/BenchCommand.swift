@@ -56,6 +56,33 @@ public enum BenchCommand {
     var load_average: Double?
     /// Cores the system reports as active.
     var cores: Int
+    var blas: BLASReport
+  }
+
+  /// Which BLAS ran, and its check against a float64 reference.
+  struct BLASReport: Encodable {
+    var library: String
+    /// OpenBLAS's kernel family, e.g. "Haswell" (AVX2) or "Cooperlake" (AVX-512).
+    var core: String
+    var configuration: String
+    /// `OPENBLAS_CORETYPE`, when it chose the kernels instead of CPU detection.
+    var core_type_override: String?
+    var products_verified: Int
+    /// Largest error over the float32 rounding bound; at most 1 when sgemm is correct.
+    var worst_error_to_bound: Double
+  }
+
+  /// sgemm broke its rounding bound: the timings would describe wrong arithmetic.
+  struct WrongBLASResults: Error, CustomStringConvertible {
+    var implementation: BLAS.Implementation
+    var result: SGEMMVerification.Result
+
+    var description: String {
+      let shape = result.worstShape.map { " at \($0)" } ?? ""
+      let ratio = result.worstBoundRatio.isFinite ? "\(Format.fixed(result.worstBoundRatio, 1))× its rounding bound" : "NaN or a write outside the matrix"
+      return "sgemm from \(implementation.summary) computes wrong results\(shape) (\(ratio)); "
+        + "not timing it. Choose kernels this CPU runs correctly with OPENBLAS_CORETYPE (for example Haswell)."
+    }
   }
 
   /// Returns 0, 1 (the run failed) or 2 (bad input).
@@ -87,6 +114,13 @@ public enum BenchCommand {
                       resolved: ModelShapeOptions.Resolved) throws -> Report {
     let shape = options.shape
     let config = resolved.config
+    let cost = TrainingStepCost(config: config, batchSize: shape.batchSize, context: shape.context)
+    let implementation = BLAS.implementation
+    env.toolNote("bench: checking sgemm (\(implementation.summary)) against float64 at the step's shapes")
+    let verification = SGEMMVerification.check(
+      shapes: cost.workerShapes(workers: shape.threads, config: config, context: shape.context))
+    guard verification.passed else { throw WrongBLASResults(implementation: implementation, result: verification) }
+
     let model = try MiniGPT(config: config, seed: options.seed, threads: shape.threads)
     env.toolNote("bench: MiniGPT \(shape.shapeLabel(config)) · \(shape.threads) thread\(shape.threads == 1 ? "" : "s") · "
       + "\(options.warmupSteps) warm-up + \(options.steps) timed steps")
@@ -96,7 +130,6 @@ public enum BenchCommand {
     let rss = PeakMemory.residentBytes() ?? 0  // before the probe allocates its own operands
 
     env.toolNote("bench: measuring sgemm at the step's shapes")
-    let cost = TrainingStepCost(config: config, batchSize: shape.batchSize, context: shape.context)
     let dataParallel = SGEMMProbe.gflops(shapes: cost.gemmShapes, workers: shape.threads, mode: .dataParallel)
     let threaded = SGEMMProbe.gflops(shapes: cost.gemmShapes, workers: shape.threads, mode: .threadedBLAS)
     let peak = max(dataParallel, threaded)
@@ -122,7 +155,11 @@ public enum BenchCommand {
         vocab_size: config.vocabSize, d: config.embeddingSize, layers: config.layerCount, heads: config.headCount,
         context: config.contextLength, batch: shape.batchSize),
       first_loss: result.firstLoss, last_loss: result.lastLoss, load_average: loadAverage(),
-      cores: ProcessInfo.processInfo.activeProcessorCount)
+      cores: ProcessInfo.processInfo.activeProcessorCount,
+      blas: BLASReport(
+        library: implementation.library, core: implementation.core, configuration: implementation.configuration,
+        core_type_override: implementation.coreTypeOverride, products_verified: verification.productsChecked,
+        worst_error_to_bound: verification.worstBoundRatio))
   }
 
   /// The 1-minute load average, or nil where the system does not report one.
@@ -137,6 +174,8 @@ public enum BenchCommand {
     env.out("throughput      \(Format.grouped(Int(r.tokens_per_second.rounded()))) tokens/s\n")
     env.out("arithmetic      \(Format.fixed(r.gflop_per_step, 2)) GFLOP/step (linear \(Format.fixed(r.linear_gflop_per_step, 2)) + attention \(Format.fixed(r.attention_gflop_per_step, 2))) → \(Format.fixed(r.gflops, 1)) GFLOP/s\n")
     env.out("sgemm peak      \(Format.fixed(r.sgemm_gflops, 1)) GFLOP/s at the step's shapes (data-parallel \(Format.fixed(r.sgemm_data_parallel_gflops, 1)), threaded BLAS \(Format.fixed(r.sgemm_threaded_gflops, 1))) → step reaches \(Format.fixed(100 * r.peak_fraction, 1))%\n")
+    env.out("blas            \(blasSummary(r.blas)) · sgemm matches float64 on \(r.blas.products_verified) products "
+      + "(worst error \(Format.fixed(r.blas.worst_error_to_bound * 100, 1))% of the rounding bound)\n")
     env.out("peak RSS        \(Format.fixed(r.peak_rss_mb, 1)) MB\n")
     if let load = r.load_average {
       env.out("machine         \(r.cores) cores, load average \(Format.fixed(load, 2)) (timings are shared with that load)\n")
@@ -149,6 +188,15 @@ public enum BenchCommand {
         .map { "\($0.key) \(ms($0.value))" }.joined(separator: " · ")
       env.out("  \(pass.padding(toLength: 9, withPad: " ", startingAt: 0)) \(ms(total).leftPadded(7))  \(parts)\n")
     }
+  }
+}
+
+extension BenchCommand {
+  static func blasSummary(_ blas: BLASReport) -> String {
+    BLAS.Implementation(
+      library: blas.library, core: blas.core, configuration: blas.configuration,
+      coreTypeOverride: blas.core_type_override
+    ).summary
   }
 }
 

@@ -61,6 +61,15 @@ public struct TrainingStepCost: Sendable, Equatable {
     attentionFLOPs = 12 * Double(batchSize) * Double(context) * Double(context) * Double(d) * Double(layers)
   }
 
+  /// The products one of `workers` data-parallel workers runs: ``gemmShapes`` on its share of the
+  /// rows, then the attention kernel's per-head products.
+  public func workerShapes(workers: Int, config: MiniGPTConfig, context: Int) -> [GEMMShape] {
+    gemmShapes.map { SGEMMProbe.slice($0, into: max(workers, 1)) }
+      + SGEMMVerification.attentionShapes(
+        time: context, headSize: config.embeddingSize / max(config.headCount, 1),
+        rowBlock: CausalSelfAttention.defaultRowBlock)
+  }
+
   /// All counted FLOPs per step.
   public var totalFLOPs: Double { linearFLOPs + attentionFLOPs }
 }
