@@ -52,6 +52,9 @@ public enum BenchCommand {
     var config: TrainingCommand.ConfigReport
     var first_loss: Float
     var last_loss: Float
+    /// Mean loss over 20 fresh batches per split after the timed steps (the fields minigpt_torch.py reports).
+    var train_loss: Float
+    var val_loss: Float
     /// The 1-minute load average when the run ended: other processes share the cores and the figures.
     var load_average: Double?
     /// Cores the system reports as active.
@@ -154,7 +157,8 @@ public enum BenchCommand {
       config: TrainingCommand.ConfigReport(
         vocab_size: config.vocabSize, d: config.embeddingSize, layers: config.layerCount, heads: config.headCount,
         context: config.contextLength, batch: shape.batchSize),
-      first_loss: result.firstLoss, last_loss: result.lastLoss, load_average: loadAverage(),
+      first_loss: result.firstLoss, last_loss: result.lastLoss,
+      train_loss: result.trainLoss, val_loss: result.valLoss, load_average: loadAverage(),
       cores: ProcessInfo.processInfo.activeProcessorCount,
       blas: BLASReport(
         library: implementation.library, core: implementation.core, configuration: implementation.configuration,
@@ -174,6 +178,8 @@ public enum BenchCommand {
     env.out("throughput      \(Format.grouped(Int(r.tokens_per_second.rounded()))) tokens/s\n")
     env.out("arithmetic      \(Format.fixed(r.gflop_per_step, 2)) GFLOP/step (linear \(Format.fixed(r.linear_gflop_per_step, 2)) + attention \(Format.fixed(r.attention_gflop_per_step, 2))) → \(Format.fixed(r.gflops, 1)) GFLOP/s\n")
     env.out("sgemm peak      \(Format.fixed(r.sgemm_gflops, 1)) GFLOP/s at the step's shapes (data-parallel \(Format.fixed(r.sgemm_data_parallel_gflops, 1)), threaded BLAS \(Format.fixed(r.sgemm_threaded_gflops, 1))) → step reaches \(Format.fixed(100 * r.peak_fraction, 1))%\n")
+    env.out("loss            \(Format.fixed(r.first_loss, 3)) → \(Format.fixed(r.last_loss, 3)) over the timed steps; "
+      + "then train \(Format.fixed(r.train_loss, 3)), val \(Format.fixed(r.val_loss, 3)) (20 batches each)\n")
     env.out("blas            \(blasSummary(r.blas)) · sgemm matches float64 on \(r.blas.products_verified) products "
       + "(worst error \(Format.fixed(r.blas.worst_error_to_bound * 100, 1))% of the rounding bound)\n")
     env.out("peak RSS        \(Format.fixed(r.peak_rss_mb, 1)) MB\n")

@@ -16,15 +16,19 @@ public enum TrainingBenchmark {
     public var learningRate: Float
     /// Seeds the batch sampling.
     public var seed: UInt64
+    /// Batches per split averaged for the train/val loss after the timed steps (like
+    /// minigpt_torch.py's `estimate`, 20 there).
+    public var evalBatches: Int
 
     public init(steps: Int = 50, warmupSteps: Int = 5, batchSize: Int = 32, context: Int = 64,
-                learningRate: Float = 3e-4, seed: UInt64 = 1337) {
+                learningRate: Float = 3e-4, seed: UInt64 = 1337, evalBatches: Int = 20) {
       self.steps = steps
       self.warmupSteps = warmupSteps
       self.batchSize = batchSize
       self.context = context
       self.learningRate = learningRate
       self.seed = seed
+      self.evalBatches = evalBatches
     }
   }
 
@@ -46,6 +50,9 @@ public enum TrainingBenchmark {
     /// Training loss of the first and last timed step (the run is real training).
     public var firstLoss: Float
     public var lastLoss: Float
+    /// Mean loss over `evalBatches` fresh batches of each split after the last step, untimed.
+    public var trainLoss: Float
+    public var valLoss: Float
 
     /// The median step time.
     public var medianMilliseconds: Double { percentile(0.5) }
@@ -123,6 +130,17 @@ public enum TrainingBenchmark {
     for part in ["batch", "clip", "optimizer"] {
       phases.append(Phase(pass: "step", kind: part, milliseconds: outside[part, default: 0] * 1e3 / steps))
     }
-    return Result(stepMilliseconds: stepTimes, phases: phases, firstLoss: firstLoss, lastLoss: lastLoss)
+    var evaluation = SeededGenerator(seed: options.seed ^ 0x5EED_E7A1)
+    func estimate(_ split: Split) throws -> Float {
+      var total: Double = 0
+      for _ in 0..<max(options.evalBatches, 1) {
+        try dataset.fill(&batch, split: split, using: &evaluation)
+        total += Double(try model.forward(batch))
+      }
+      return Float(total / Double(max(options.evalBatches, 1)))
+    }
+    return Result(
+      stepMilliseconds: stepTimes, phases: phases, firstLoss: firstLoss, lastLoss: lastLoss,
+      trainLoss: try estimate(.train), valLoss: try estimate(.val))
   }
 }
