@@ -15,6 +15,9 @@ let vectorISA: [SwiftSetting] = {
 
 let numericSettings: [SwiftSetting] = vectorISA + [
   .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+  // Float.squareRoot() reaches libm's sqrtf through a C shim; with errno semantics on (glibc's
+  // default) LLVM keeps a scalar call per value, which stops AdamW's loop from vectorizing.
+  .unsafeFlags(["-Xcc", "-fno-math-errno"]),
   .unsafeFlags(["-Xcc", "-DACCELERATE_NEW_LAPACK"], .when(platforms: [.macOS])),
 ]
 

@@ -98,6 +98,30 @@ import Testing
     expectGradientsMatchFiniteDifferences("input", slab: input, analytic: dInput.toArray(), objective: run)
   }
 
+  @Test func geluCachedSlopeGivesTheSameGradient() {
+    var g = SeededGenerator(seed: 5)
+    let input = randomSlab(257, &g, scale: 4)
+    let outputGradient = randomSlab(257, &g)
+    let plainOutput = FloatSlab(count: 257)
+    GELU.forward(output: plainOutput.base, input: input.base, count: 257)
+    let recomputed = FloatSlab(count: 257)
+    GELU.backward(inputGradient: recomputed.base, outputGradient: outputGradient.base, input: input.base, count: 257)
+
+    // In place, as the model runs it: the slope overwrites the input.
+    let slopeInPlace = FloatSlab(count: 257)
+    slopeInPlace.copy(from: input.toArray())
+    let output = FloatSlab(count: 257)
+    GELU.forward(output: output.base, slope: slopeInPlace.base, input: slopeInPlace.base, count: 257)
+    #expect(output.toArray() == plainOutput.toArray())
+    let cached = FloatSlab(count: 257)
+    cached.copy(from: outputGradient.toArray())
+    GELU.backward(inputGradient: cached.base, outputGradient: cached.base, slope: slopeInPlace.base, count: 257)
+    for (a, b) in zip(cached.toArray(), recomputed.toArray()) {
+      #expect(abs(a - b) <= 1e-6 * max(1, abs(b)), "cached \(a) vs recomputed \(b)")
+    }
+    #expect(slopeInPlace.toArray() != input.toArray())
+  }
+
   @Test func geluIsTheExactErfForm() {
     // x·Φ(x) with erf computed in Double: the fast erf must stay within ~2e-7 of it.
     var worst: Double = 0

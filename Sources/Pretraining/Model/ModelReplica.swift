@@ -20,6 +20,7 @@ final class ModelReplica: @unchecked Sendable {
     var ln2: UnsafeMutablePointer<Float>
     var ln2Mean: UnsafeMutablePointer<Float>
     var ln2Rstd: UnsafeMutablePointer<Float>
+    /// fc's output x until GELU replaces it in place by GELU′(x), all the backward pass needs of it.
     var fc: UnsafeMutablePointer<Float>
     var fcActivated: UnsafeMutablePointer<Float>
     var residualAfterMLP: UnsafeMutablePointer<Float>
@@ -185,7 +186,7 @@ final class ModelReplica: @unchecked Sendable {
         output: a.fc, input: a.ln2, weight: p + o.fcWeight, bias: p + o.fcBias,
         rows: n, inputSize: d, outputSize: 4 &* d)
       clock.lap(.linear, into: &profile.forward)
-      GELU.forward(output: a.fcActivated, input: a.fc, count: 4 &* n &* d)
+      GELU.forward(output: a.fcActivated, slope: a.fc, input: a.fc, count: 4 &* n &* d)
       clock.lap(.gelu, into: &profile.forward)
       a.residualAfterMLP.update(from: a.residualAfterAttention, count: n &* d)
       clock.lap(.residual, into: &profile.forward)
@@ -254,7 +255,7 @@ final class ModelReplica: @unchecked Sendable {
         outputGradient: residualGradient, input: a.fcActivated, weight: p + o.outWeight,
         rows: n, inputSize: 4 &* d, outputSize: d)
       clock.lap(.linear, into: &profile.backward)
-      GELU.backward(inputGradient: fcGradient, outputGradient: fcGradient, input: a.fc, count: 4 &* n &* d)
+      GELU.backward(inputGradient: fcGradient, outputGradient: fcGradient, slope: a.fc, count: 4 &* n &* d)
       clock.lap(.gelu, into: &profile.backward)
       Linear.backward(
         inputGradient: normGradient, weightGradient: g + o.fcWeight, biasGradient: g + o.fcBias,
