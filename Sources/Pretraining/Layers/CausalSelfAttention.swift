@@ -43,7 +43,12 @@ public enum CausalSelfAttention {
         }
         applyCausalMask(scores: scores, time: time)
         for t in 0..<time {
-          softmaxInPlace(scores + t &* time, count: time)
+          // Past position t every score is −∞, and its weight exactly 0: the softmax reads on to
+          // the next multiple of 8 (whole vectors, no scalar remainder) and the rest is zeroed.
+          let live = visibleWidth(position: t, keys: time)
+          let row = scores + t &* time
+          softmaxInPlace(row, count: live)
+          (row + live).update(repeating: 0, count: time &- live)
         }
         // Output Y = P·v, skipping the keys every row of the block gives zero weight.
         for first in stride(from: 0, to: time, by: block) {
@@ -67,6 +72,12 @@ public enum CausalSelfAttention {
       }
     }
     // lesson:end
+  }
+
+  /// Keys 0...position rounded up to whole 8-lane vectors, at most `keys`: every weight past it is 0.
+  @inline(__always)
+  static func visibleWidth(position: Int, keys: Int) -> Int {
+    min(keys, (position &+ 8) & ~7)
   }
 
   /// Replaces `count` scores by their softmax; −∞ scores become exactly 0.
@@ -121,8 +132,10 @@ public enum CausalSelfAttention {
           for t in 0..<rows {
             let pRow = p + t &* time
             let dRow = d + t &* time
-            let dot = VectorMath.dot(pRow, dRow, count: keys)
-            for s in 0..<keys { dRow[s] = pRow[s] * (dRow[s] - dot) }
+            let live = visibleWidth(position: first &+ t, keys: keys)
+            let dot = VectorMath.dot(pRow, dRow, count: live)
+            for s in 0..<live { dRow[s] = pRow[s] * (dRow[s] - dot) }
+            (dRow + live).update(repeating: 0, count: keys &- live)  // P = 0 there, so dS = 0
           }
           // dq = dS·k/√hs and dk += dSᵀ·q/√hs.
           BLAS.gemm(
