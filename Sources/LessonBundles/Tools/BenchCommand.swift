@@ -123,6 +123,10 @@ public enum BenchCommand {
     let verification = SGEMMVerification.check(
       shapes: cost.workerShapes(workers: shape.threads, config: config, context: shape.context))
     guard verification.passed else { throw WrongBLASResults(implementation: implementation, result: verification) }
+    if let pinned = implementation.coreTypeOverride {
+      env.toolNote("bench: OPENBLAS_CORETYPE=\(pinned) picks OpenBLAS's kernels, not CPU detection; "
+        + "Benchmarks/compare.sh times both (see README, Speed)")
+    }
 
     let model = try MiniGPT(config: config, seed: options.seed, threads: shape.threads)
     env.toolNote("bench: MiniGPT \(shape.shapeLabel(config)) · \(shape.threads) thread\(shape.threads == 1 ? "" : "s") · "
