@@ -51,7 +51,17 @@ extension SFTLesson {
       .number(Double(try context.require(baseKey).batchSize))
     }
     Check("sft-learning-rate") { context in
-      .number(Double(trainingOptions(steps: pretrainingSteps, seed: context.seed).schedule.rate(atStep: 0)))
+      let schedule = trainingOptions(steps: fineTuningSteps, seed: context.seed).schedule
+      return .number(Double((0..<fineTuningSteps).map { schedule.rate(atStep: $0) }.max() ?? 0))
+    }
+    Check("sft-final-learning-rate") { context in
+      .number(Double(trainingOptions(steps: fineTuningSteps, seed: context.seed).schedule.rate(atStep: fineTuningSteps - 1)))
+    }
+    Check("sft-warmup-fraction") { context in
+      let schedule = trainingOptions(steps: fineTuningSteps, seed: context.seed).schedule
+      let peak = (0..<fineTuningSteps).map { schedule.rate(atStep: $0) }.max() ?? 0
+      let warmup = (0..<fineTuningSteps).first { schedule.rate(atStep: $0) >= peak } ?? 0
+      return .number(Double(warmup) / Double(fineTuningSteps))
     }
     Check("sft-base-val-loss", after: ["sft-pretrain"]) { context in
       guard let last = try context.require(baseKey).summary.evaluations.last else {

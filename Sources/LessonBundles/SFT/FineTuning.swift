@@ -42,12 +42,15 @@ extension SFTLesson {
     }
 
     Check("sft-same-options", after: ["sft-fine-tune"]) { context in
+      // The schedule stretches over each run's own length; everything else must be equal.
       let base = try context.require(baseKey).options
-      var tuned = try context.require(fineTunedKey).options
-      tuned.steps = base.steps
+      let tuned = try context.require(fineTunedKey).options
+      let sameRecipe = base == trainingOptions(steps: base.steps, seed: base.seed)
+        && tuned == trainingOptions(steps: tuned.steps, seed: tuned.seed)
+        && base.optimizer == tuned.optimizer && base.maxGradientNorm == tuned.maxGradientNorm
       return .boolean(
-        tuned == base,
-        detail: "lr \(base.schedule.rate(atStep: 0)), betas (\(base.optimizer.beta1), \(base.optimizer.beta2)), "
+        sameRecipe,
+        detail: "peak lr \(tuned.schedule.rate(atStep: tuned.steps / 20)), betas (\(base.optimizer.beta1), \(base.optimizer.beta2)), "
           + "weight decay \(base.optimizer.weightDecay), clip \(base.maxGradientNorm) in both runs")
     }
     Check("sft-fine-tuning-steps", after: ["sft-fine-tune"]) { context in

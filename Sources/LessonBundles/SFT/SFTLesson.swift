@@ -41,7 +41,8 @@ enum SFTLesson {
   /// The one set of training options both phases use: only the data and the mask differ.
   // lesson:begin sft-options
   static func trainingOptions(steps: Int, seed: UInt64) -> TrainingOptions {
-    TrainingOptions(steps: steps, schedule: .constant(2e-3), seed: seed)   // AdamW (0.9, 0.95), wd 0.1, clip 1.0
+    let schedule = LearningRateSchedule.warmupCosine(peak: 2e-3, minimum: 1e-4, warmupSteps: steps / 20, decaySteps: steps)
+    return TrainingOptions(steps: steps, schedule: schedule, seed: seed)   // AdamW (0.9, 0.95), wd 0.1, clip 1.0
   }
   // lesson:end
 

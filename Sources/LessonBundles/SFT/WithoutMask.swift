@@ -67,14 +67,21 @@ extension SFTLesson {
     Check("sft-masked-prompt-loss", after: ["sft-without-mask"]) { context in
       .number(try context.require(comparisonKey).maskedPromptLoss)
     }
-    Check("sft-unmasked-response-loss", after: ["sft-without-mask"]) { context in
-      .number(try context.require(comparisonKey).unmaskedResponseLoss)
-    }
     Check("sft-masked-response-loss", after: ["sft-without-mask"]) { context in
       .number(try context.require(comparisonKey).maskedResponseLoss)
     }
-    Check("sft-unmasked-accuracy", after: ["sft-without-mask"]) { context in
-      .number(try context.require(comparisonKey).unmaskedAccuracy)
+    Check("sft-unmasked-answers-fewer", after: ["sft-without-mask"]) { context in
+      let unmasked = try context.require(comparisonKey).unmaskedAccuracy
+      let masked = try context.require(afterKey).accuracy
+      return .boolean(unmasked < masked, detail: "held-out accuracy \(fixed(unmasked, 2)) without the mask, \(fixed(masked, 2)) with it")
+    }
+    Check("sft-unmasked-response-loss-ratio", after: ["sft-without-mask"]) { context in
+      let comparison = try context.require(comparisonKey)
+      let ratio = comparison.unmaskedResponseLoss / comparison.maskedResponseLoss
+      return .boolean(
+        ratio > 100,
+        detail: "response loss \(fixed(comparison.unmaskedResponseLoss, 4)) without the mask, "
+          + "\(fixed(comparison.maskedResponseLoss, 5)) with it: \(Int(ratio.rounded()))×")
     }
     Check("sft-unmasked-writes-questions", after: ["sft-without-mask"]) { context in
       let comparison = try context.require(comparisonKey)
