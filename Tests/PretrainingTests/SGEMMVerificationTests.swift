@@ -73,4 +73,21 @@ import Testing
     }
     #expect(!result.passed)
   }
+
+  @Test func theImplementationSummaryNamesKernelsAndWhoChoseThem() {
+    let pinned = BLAS.Implementation(
+      library: "OpenBLAS", core: "Haswell", configuration: "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH Haswell",
+      coreTypeOverride: "Haswell")
+    #expect(pinned.summary == "OpenBLAS 0.3.21 (Haswell kernels, set by OPENBLAS_CORETYPE=Haswell)")
+    let detected = BLAS.Implementation(
+      library: "OpenBLAS", core: "Cooperlake", configuration: "OpenBLAS 0.3.21 DYNAMIC_ARCH", coreTypeOverride: nil)
+    #expect(detected.summary == "OpenBLAS 0.3.21 (Cooperlake kernels, detected)")
+    #expect(BLAS.Implementation(library: "Accelerate", core: "", configuration: "", coreTypeOverride: nil).summary == "Accelerate")
+    // The running process reports what it loaded.
+    let live = BLAS.implementation
+    #expect(!live.library.isEmpty)
+    #if os(Linux)
+    #expect(live.library == "OpenBLAS" && !live.core.isEmpty)
+    #endif
+  }
 }
