@@ -45,6 +45,7 @@ import Testing
     (["run", "--no-pause", "Extra/sleeping.md"], SIGTERM, Int32(143), "SIGTERM"),
     (["check", "Extra/sleeping.md"], SIGINT, Int32(130), "SIGINT"),
     (["check", "Extra/sleeping.md"], SIGTERM, Int32(143), "SIGTERM"),
+    (["check", "Extra/sleeping.md"], SIGHUP, Int32(129), "SIGHUP"),
   ])
   func interruptsExitWithTheConventionalStatus(_ arguments: [String], _ signal: Int32, _ status: Int32, _ name: String) throws {
     let result = try interrupt(arguments, after: "selftest-sleep: sleeping", with: signal)

@@ -8,39 +8,17 @@ import Foundation
 
 // MARK: - Raw terminal mode
 
-#if canImport(Glibc)
-  typealias SignalHandler = __sighandler_t
-#else
-  typealias SignalHandler = sig_t
-#endif
-
-/// The settings to put back when a signal ends the process while the terminal is in raw mode.
-///
-/// Signal handlers cannot capture context, so the saved `termios` lives in a global.
-/// `nonisolated(unsafe)`: written only by `RawTerminal.enter` before the handlers are installed
-/// and read only by the handler and `restore`, on the main thread or in the signal itself.
-nonisolated(unsafe) private var savedSettings = termios()
-nonisolated(unsafe) private var hasSavedSettings = false
-
-/// Puts the terminal back the way it was and ends the process with 128 + `signal` (130 for
-/// SIGINT, 143 for SIGTERM). Uses only async-signal-safe calls.
-private func restoreTerminalAndExit(_ signal: Int32) {
-  if hasSavedSettings { _ = tcsetattr(0, TCSANOW, &savedSettings) }
-  let reset: StaticString = "\u{1B}[0m\u{1B}[?25h\r\n"
-  _ = reset.withUTF8Buffer { buffer in write(2, buffer.baseAddress, buffer.count) }
-  _exit(128 + signal)
-}
-
 /// A terminal in non-canonical, no-echo mode: single key presses arrive at once.
 ///
 /// Output processing and signals stay on, so `\n` still starts a new line and Ctrl-C still raises
-/// SIGINT — which, like SIGTERM and SIGHUP, restores the terminal and exits with 128 + signal.
-/// `restore()` (also run on deinit) puts the saved settings and the previous handlers back;
-/// call it on every other exit path (`defer`).
+/// SIGINT, which ``Interrupts`` turns into an orderly exit: its cleanups run, this one puts the
+/// saved settings back, and the process ends with 128 + signal. `restore()` (also run on deinit)
+/// does the same on every other exit path (`defer`).
 public final class RawTerminal {
   private let input: Int32
   private var active = false
-  private var previousHandlers: [(Int32, SignalHandler?)] = []
+  private var savedSettings = termios()
+  private var cleanup: Interrupts.CleanupToken?
 
   /// Switches stdin to raw mode; `nil` when stdin is not a terminal.
   public init?(input: Int32 = 0) {
@@ -49,14 +27,11 @@ public final class RawTerminal {
     var settings = termios()
     guard tcgetattr(input, &settings) == 0 else { return nil }
     savedSettings = settings
-    hasSavedSettings = true
+    Interrupts.install()
     // A parent may have blocked these (test runners do); Ctrl-C and hang-ups must reach us.
     var unblock = sigset_t()
     sigemptyset(&unblock)
-    for number in [SIGINT, SIGTERM, SIGHUP] {
-      previousHandlers.append((number, signal(number) { restoreTerminalAndExit($0) }))
-      sigaddset(&unblock, number)
-    }
+    for signal in InterruptSignal.allCases { sigaddset(&unblock, signal.rawValue) }
     pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     var raw = settings
     raw.c_lflag &= ~tcflag_t(ICANON | ECHO | IEXTEN)
@@ -65,9 +40,13 @@ public final class RawTerminal {
       cc[Int(VMIN)] = 1
       cc[Int(VTIME)] = 0
     }
+    let saved = TerminalSettings(value: settings)
+    cleanup = Interrupts.addCleanup {
+      var settings = saved.value
+      _ = tcsetattr(input, TCSANOW, &settings)
+    }
     guard tcsetattr(input, TCSANOW, &raw) == 0 else {
-      restoreHandlers()
-      hasSavedSettings = false
+      if let cleanup { Interrupts.removeCleanup(cleanup) }
       return nil
     }
     active = true
@@ -75,19 +54,14 @@ public final class RawTerminal {
 
   deinit { restore() }
 
-  /// Puts back the saved settings and signal handlers and shows the cursor; safe to call twice.
+  /// Puts back the saved settings and shows the cursor; safe to call twice.
   public func restore() {
     guard active else { return }
     active = false
     _ = tcsetattr(input, TCSANOW, &savedSettings)
-    hasSavedSettings = false
-    restoreHandlers()
+    if let cleanup { Interrupts.removeCleanup(cleanup) }
+    cleanup = nil
     FileHandle.standardOutput.write(Data("\u{1B}[0m\u{1B}[?25h".utf8))
-  }
-
-  private func restoreHandlers() {
-    for (number, handler) in previousHandlers { _ = signal(number, handler) }
-    previousHandlers = []
   }
 
   // MARK: - Reading keys
@@ -129,4 +103,10 @@ public final class RawTerminal {
     if let lines = environment["LINES"].flatMap(Int.init), lines > 0 { rows = lines }
     return (max(rows, 5), Terminal.width(environment: environment))
   }
+}
+
+/// Saved `termios` settings carried into an interrupt cleanup.
+private struct TerminalSettings: @unchecked Sendable {
+  // @unchecked: `termios` is a plain C struct of integers, copied, never shared mutably.
+  let value: termios
 }

@@ -10,18 +10,25 @@ import Foundation
 // MARK: - Interrupts
 
 /// The signals `lesson` turns into an orderly exit.
-public enum InterruptSignal: Int32, Sendable, CustomStringConvertible {
+public enum InterruptSignal: Int32, Sendable, CaseIterable, CustomStringConvertible {
+  case hangUp = 1  // SIGHUP, the terminal went away
   case interrupt = 2  // SIGINT, Ctrl-C
   case terminate = 15  // SIGTERM
 
-  /// The conventional exit status after the signal: 128 + its number (130, 143).
+  /// The conventional exit status after the signal: 128 + its number (129, 130, 143).
   public var exitStatus: Int32 { 128 + rawValue }
 
-  public var description: String { self == .interrupt ? "SIGINT" : "SIGTERM" }
+  public var description: String {
+    switch self {
+    case .hangUp: return "SIGHUP"
+    case .interrupt: return "SIGINT"
+    case .terminate: return "SIGTERM"
+    }
+  }
 }
 
-/// Ctrl-C and SIGTERM handling shared by every command: the terminal is restored, completed
-/// work is kept, and the process exits 130 or 143.
+/// Ctrl-C, SIGTERM and SIGHUP handling shared by every command: the terminal is restored,
+/// completed work is kept, and the process exits 130, 143 or 129.
 ///
 /// `install()` replaces the default handlers (which kill the process on the spot) with
 /// dispatch sources, so the reaction runs on an ordinary thread, not in a signal handler. On a
@@ -39,12 +46,12 @@ public enum Interrupts {
     fileprivate let value: Int
   }
 
-  /// Installs the SIGINT and SIGTERM handlers and remembers the terminal's mode; idempotent.
+  /// Installs the SIGINT, SIGTERM and SIGHUP handlers and remembers the terminal's mode; idempotent.
   public static func install() {
     state.withLock { state in
       guard state.sources.isEmpty else { return }
       state.savedTerminal = TerminalMode.capture()
-      for signal in [InterruptSignal.interrupt, .terminate] {
+      for signal in InterruptSignal.allCases {
         Foundation.signal(signal.rawValue, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: signal.rawValue, queue: queue)
         source.setEventHandler { received(signal) }
