@@ -130,6 +130,7 @@ public enum TrainingBenchmark {
     for part in ["batch", "clip", "optimizer"] {
       phases.append(Phase(pass: "step", kind: part, milliseconds: outside[part, default: 0] * 1e3 / steps))
     }
+    // Evaluation batches come from a stream of their own, so they never repeat training batches.
     var evaluation = SeededGenerator(seed: options.seed ^ 0x5EED_E7A1)
     func estimate(_ split: Split) throws -> Float {
       var total: Double = 0
