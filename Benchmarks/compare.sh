@@ -39,7 +39,7 @@ for round in $(seq 1 "$rounds"); do
   for variant in "${variants[@]}"; do
     unset_vars=()
     [ "$variant" = detected ] && unset_vars=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
-    if ! env "${unset_vars[@]}" "$bin" bench --json --steps "$steps" --threads "$threads" --corpus "$corpus" \
+    if ! env ${unset_vars[@]+"${unset_vars[@]}"} "$bin" bench --json --steps "$steps" --threads "$threads" --corpus "$corpus" \
         > "$workdir/swift-$variant-$round.json" 2> "$workdir/swift.err"; then
       echo "compare: lesson bench failed ($variant OpenBLAS kernels):" >&2
       cat "$workdir/swift.err" >&2
