@@ -74,5 +74,10 @@ import Testing
     #expect(abs(schedule.rate(atStep: 60) - 5.5e-4) < 1e-8)
     #expect(schedule.rate(atStep: 500) == 1e-4)
     #expect(LearningRateSchedule.constant(3e-4).rate(atStep: 99) == 3e-4)
+    // The peak is reached when warmup ends; a constant rate peaks at step 0.
+    #expect(schedule.peak(over: 110).step == 10)
+    #expect(abs(schedule.peak(over: 110).rate - 1e-3) < 1e-9)
+    #expect(schedule.peak(over: 5).step == 4)
+    #expect(LearningRateSchedule.constant(3e-4).peak(over: 50) == (rate: 3e-4, step: 0))
   }
 }

@@ -51,17 +51,14 @@ extension SFTLesson {
       .number(Double(try context.require(baseKey).batchSize))
     }
     Check("sft-learning-rate") { context in
-      let schedule = trainingOptions(steps: fineTuningSteps, seed: context.seed).schedule
-      return .number(Double((0..<fineTuningSteps).map { schedule.rate(atStep: $0) }.max() ?? 0))
+      .number(Double(trainingOptions(steps: fineTuningSteps, seed: context.seed).schedule.peak(over: fineTuningSteps).rate))
     }
     Check("sft-final-learning-rate") { context in
       .number(Double(trainingOptions(steps: fineTuningSteps, seed: context.seed).schedule.rate(atStep: fineTuningSteps - 1)))
     }
     Check("sft-warmup-fraction") { context in
-      let schedule = trainingOptions(steps: fineTuningSteps, seed: context.seed).schedule
-      let peak = (0..<fineTuningSteps).map { schedule.rate(atStep: $0) }.max() ?? 0
-      let warmup = (0..<fineTuningSteps).first { schedule.rate(atStep: $0) >= peak } ?? 0
-      return .number(Double(warmup) / Double(fineTuningSteps))
+      let peak = trainingOptions(steps: fineTuningSteps, seed: context.seed).schedule.peak(over: fineTuningSteps)
+      return .number(Double(peak.step) / Double(fineTuningSteps))
     }
     Check("sft-base-val-loss", after: ["sft-pretrain"]) { context in
       guard let last = try context.require(baseKey).summary.evaluations.last else {

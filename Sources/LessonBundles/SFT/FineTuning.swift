@@ -50,7 +50,7 @@ extension SFTLesson {
         && base.optimizer == tuned.optimizer && base.maxGradientNorm == tuned.maxGradientNorm
       return .boolean(
         sameRecipe,
-        detail: "peak lr \(tuned.schedule.rate(atStep: tuned.steps / 20)), betas (\(base.optimizer.beta1), \(base.optimizer.beta2)), "
+        detail: "peak lr \(tuned.schedule.peak(over: tuned.steps).rate), betas (\(base.optimizer.beta1), \(base.optimizer.beta2)), "
           + "weight decay \(base.optimizer.weightDecay), clip \(base.maxGradientNorm) in both runs")
     }
     Check("sft-fine-tuning-steps", after: ["sft-fine-tune"]) { context in

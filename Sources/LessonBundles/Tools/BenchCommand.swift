@@ -64,6 +64,8 @@ public enum BenchCommand {
 
   /// Which BLAS ran, and its check against a float64 reference.
   struct BLASReport: Encodable {
+    /// One line for people: "OpenBLAS 0.3.21 (Haswell kernels, set by OPENBLAS_CORETYPE=Haswell)".
+    var summary: String
     var library: String
     /// OpenBLAS's kernel family, e.g. "Haswell" (AVX2) or "Cooperlake" (AVX-512).
     var core: String
@@ -165,6 +167,7 @@ public enum BenchCommand {
       train_loss: result.trainLoss, val_loss: result.valLoss, load_average: loadAverage(),
       cores: ProcessInfo.processInfo.activeProcessorCount,
       blas: BLASReport(
+        summary: implementation.summary,
         library: implementation.library, core: implementation.core, configuration: implementation.configuration,
         core_type_override: implementation.coreTypeOverride, products_verified: verification.productsChecked,
         worst_error_to_bound: verification.worstBoundRatio))
@@ -184,7 +187,7 @@ public enum BenchCommand {
     env.out("sgemm peak      \(Format.fixed(r.sgemm_gflops, 1)) GFLOP/s at the step's shapes (data-parallel \(Format.fixed(r.sgemm_data_parallel_gflops, 1)), threaded BLAS \(Format.fixed(r.sgemm_threaded_gflops, 1))) → step reaches \(Format.fixed(100 * r.peak_fraction, 1))%\n")
     env.out("loss            \(Format.fixed(r.first_loss, 3)) → \(Format.fixed(r.last_loss, 3)) over the timed steps; "
       + "then train \(Format.fixed(r.train_loss, 3)), val \(Format.fixed(r.val_loss, 3)) (20 batches each)\n")
-    env.out("blas            \(blasSummary(r.blas)) · sgemm matches float64 on \(r.blas.products_verified) products "
+    env.out("blas            \(r.blas.summary) · sgemm matches float64 on \(r.blas.products_verified) products "
       + "(worst error \(Format.fixed(r.blas.worst_error_to_bound * 100, 1))% of the rounding bound)\n")
     env.out("peak RSS        \(Format.fixed(r.peak_rss_mb, 1)) MB\n")
     if let load = r.load_average {
@@ -198,15 +201,6 @@ public enum BenchCommand {
         .map { "\($0.key) \(ms($0.value))" }.joined(separator: " · ")
       env.out("  \(pass.padding(toLength: 9, withPad: " ", startingAt: 0)) \(ms(total).leftPadded(7))  \(parts)\n")
     }
-  }
-}
-
-extension BenchCommand {
-  static func blasSummary(_ blas: BLASReport) -> String {
-    BLAS.Implementation(
-      library: blas.library, core: blas.core, configuration: blas.configuration,
-      coreTypeOverride: blas.core_type_override
-    ).summary
   }
 }
 

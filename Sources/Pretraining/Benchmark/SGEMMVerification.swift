@@ -27,16 +27,6 @@ public enum SGEMMVerification {
     public var passed: Bool { worstBoundRatio <= 1 }
   }
 
-  /// Products the attention kernel runs per (batch row, head), with `time` positions of `headSize` values.
-  public static func attentionShapes(time: Int, headSize: Int, rowBlock: Int) -> [GEMMShape] {
-    let rows = min(rowBlock, time)
-    return [
-      GEMMShape(m: rows, n: time, k: headSize, transposeB: true),     // scores = q·kᵀ
-      GEMMShape(m: rows, n: headSize, k: time),                       // y = P·v, dq = dS·k
-      GEMMShape(m: time, n: headSize, k: rows, transposeA: true),     // dv = Pᵀ·dY, dk = dSᵀ·q
-    ]
-  }
-
   /// Runs every shape twice: alpha 1, beta 0 on packed operands, then alpha ¼, beta 1 on operands
   /// with padded leading dimensions (how the attention kernel and gradient accumulation call it).
   public static func check(shapes: [GEMMShape], sgemm: SGEMM = blasSGEMM) -> Result {

@@ -65,7 +65,7 @@ public struct TrainingStepCost: Sendable, Equatable {
   /// rows, then the attention kernel's per-head products.
   public func workerShapes(workers: Int, config: MiniGPTConfig, context: Int) -> [GEMMShape] {
     gemmShapes.map { SGEMMProbe.slice($0, into: max(workers, 1)) }
-      + SGEMMVerification.attentionShapes(
+      + CausalSelfAttention.gemmShapes(
         time: context, headSize: config.embeddingSize / max(config.headCount, 1),
         rowBlock: CausalSelfAttention.defaultRowBlock)
   }

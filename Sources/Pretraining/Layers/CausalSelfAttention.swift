@@ -62,6 +62,17 @@ public enum CausalSelfAttention {
     }
   }
 
+  /// The matrix products ``forward`` and ``backward`` run per (batch row, head), block by block (the
+  /// widest block of each), for checking the machine's sgemm at exactly these shapes.
+  public static func gemmShapes(time: Int, headSize: Int, rowBlock: Int) -> [GEMMShape] {
+    let rows = min(rowBlock, time)
+    return [
+      GEMMShape(m: rows, n: time, k: headSize, transposeB: true),     // scores = q·kᵀ
+      GEMMShape(m: rows, n: headSize, k: time),                       // y = P·v, dq = dS·k
+      GEMMShape(m: time, n: headSize, k: rows, transposeA: true),     // dv = Pᵀ·dY, dk = dSᵀ·q
+    ]
+  }
+
   /// Sets every score above the diagonal to −∞ so that position t cannot attend to any s > t.
   @inline(__always)
   public static func applyCausalMask(scores: UnsafeMutablePointer<Float>, time: Int) {

@@ -7,6 +7,13 @@ public enum LearningRateSchedule: Sendable, Equatable {
   /// `decaySteps`, then `minimum`.
   case warmupCosine(peak: Float, minimum: Float, warmupSteps: Int, decaySteps: Int)
 
+  /// The highest rate over a run of `steps` steps, and the first step that uses it.
+  public func peak(over steps: Int) -> (rate: Float, step: Int) {
+    var best: (rate: Float, step: Int) = (rate(atStep: 0), 0)
+    for step in 1..<max(steps, 1) where rate(atStep: step) > best.rate { best = (rate(atStep: step), step) }
+    return best
+  }
+
   /// The learning rate to use at `step` (0-based).
   public func rate(atStep step: Int) -> Float {
     switch self {
