@@ -89,6 +89,7 @@ enum EngineSelfTest {
       throw SelfTestError.deliberate
     }
     Step("selftest-progress") { context in
+      logRun("selftest-progress")
       for i in 1...3 { context.progress("counting \(i)/3") }
       context.text("counted to 3")
     }

@@ -30,8 +30,15 @@ struct LessonBinary {
 
   /// Runs `lesson arguments…` in `directory` with stdin from /dev/null, so it is never interactive.
   static func run(_ arguments: [String], in directory: String = fixtures, environment: [String: String] = [:]) throws -> Output {
+    try runBinary(path, arguments, in: directory, environment: environment)
+  }
+
+  /// Runs the executable at `binary` (a copy of the built one, say) like `run`.
+  static func runBinary(
+    _ binary: String, _ arguments: [String], in directory: String = fixtures, environment: [String: String] = [:]
+  ) throws -> Output {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
+    process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
     var env = ProcessInfo.processInfo.environment
@@ -43,6 +50,8 @@ struct LessonBinary {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lesson-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
+    // Every invocation starts with an empty result cache unless the test names one.
+    if environment["XDG_CACHE_HOME"] == nil { env["XDG_CACHE_HOME"] = scratch.appendingPathComponent("cache").path }
     let outURL = scratch.appendingPathComponent("stdout")
     let errURL = scratch.appendingPathComponent("stderr")
     _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)

@@ -72,8 +72,10 @@ public enum LessonBinder {
     // A malformed claim id is already a parse error.
     for claim in lesson.claims where StepInfo.isValidID(claim.id) {
       if case .unbound = binding(of: claim.id, parameters: parameters, registry: registry) {
-        let guess = Suggestion.closest(to: claim.id, among: registry.claimIDs + parameters.map(\.name))
-          .map { " (did you mean '\($0)'?)" } ?? ""
+        let guess = registry.step(claim.id) != nil
+          ? " (it names a step; a claim names what a step measures)"
+          : Suggestion.closest(to: claim.id, among: registry.claimIDs + parameters.map(\.name))
+            .map { " (did you mean '\($0)'?)" } ?? ""
         errors.append(Diagnostic(
           .error, file: lesson.file, line: claim.line,
           "check '\(claim.id)' is not registered\(guess); record it in a step with `context.measure(\"\(claim.id)\", …)` "

@@ -328,6 +328,7 @@ public final class LessonRunner {
     switch (claim.number, value.numericValue) {
     case let (number?, numeric?):
       result.value = numeric
+      result.computed = ClaimComparison.format(numeric)
       result.status = ClaimComparison.matches(number, computed: numeric, tolerance: claim.tolerance) ? .passed : .failed
     case (nil, _):
       result.status = .misbound
