@@ -30,7 +30,7 @@ unit-tests: build
 	LESSON_BINARY=$(abspath $(BIN)) $(SWIFT) test -c release
 
 check-lessons: build
-	$(BIN) check $(LESSONS)
+	scripts/check-lessons.sh $(BIN) $(LESSONS)
 	$(BIN) lint --claims $(LESSONS)
 
 bench: deps build
