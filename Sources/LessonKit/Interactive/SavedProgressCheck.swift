@@ -11,7 +11,7 @@ extension LessonProgress {
   /// The file lives outside the lesson and anyone can edit it: a claim index past the lesson's
   /// claims, a step id the lesson does not have, or an unknown state would otherwise be counted
   /// in the totals `run --resume` prints (or index past the lesson's steps).
-  func problem(for lesson: Lesson, sectionCount: Int) -> String? {
+  public func problem(for lesson: Lesson, sectionCount: Int) -> String? {
     if sectionStatus.count != sectionCount || section >= sectionCount {
       return "it has \(sectionStatus.count) sections (at section \(section + 1)), the lesson has \(sectionCount)"
     }
