@@ -114,7 +114,7 @@ extension PretrainLesson {
   /// The sequence is cut into windows of T + 1 tokens overlapping by one, so every token after
   /// the first is predicted exactly once (from the start of its window), as the n-gram
   /// models' average over the same tokens.
-  static func heldOutLoss(of model: MiniGPT, on tokens: [TokenID]) throws -> Double {
+  static func heldOutLoss(of model: MiniGPT, on tokens: TokenStore) throws -> Double {
     let t = model.config.contextLength
     var starts = Array(stride(from: 0, to: tokens.count - 1, by: t))
     var total = 0.0

@@ -35,7 +35,7 @@ extension SFTLesson {
     }
     Check("sft-new-characters-absent-from-corpus", after: ["sft-vocabulary"]) { context in
       let corpus = try context.require(corpusKey)
-      let tokens = Set(corpus.tokens(.train) + corpus.tokens(.val))
+      let tokens = Set(corpus.tokens(.train)).union(corpus.tokens(.val))
       let added = try (digitsAndPlus + "<>#").unicodeScalars.map { scalar -> TokenID in
         guard let id = corpus.tokenizer.id(of: scalar) else {
           throw LessonBundleError.missing("\(scalar) is not in the extended vocabulary")

@@ -79,12 +79,12 @@ final class InteractiveRun {
     case .none:
       hint = "no saved progress for this lesson yet: starting at the beginning"
     case let .corrupt(path, reason):
-      let message = "ignoring the saved progress in \(path): \(reason); starting fresh"
-      env.err(env.errStyle.apply([.yellow, .bold], "warning: ") + Sanitizer.clean(message) + "\n")
-      hint = message
+      ignoreSavedProgress(in: path, because: reason)
     case .progress(let saved):
       if saved.sectionStatus.count != pages.count {
         hint = "the lesson's sections changed since you saved: starting at the beginning"
+      } else if let problem = saved.problem(for: lesson, sectionCount: pages.count) {
+        ignoreSavedProgress(in: store.path(forLesson: lesson.file), because: problem)
       } else if saved.finished {
         hint = "you finished this lesson before: starting again from the beginning"
       } else {
@@ -96,6 +96,13 @@ final class InteractiveRun {
       }
     }
     return nil
+  }
+
+  /// Warns that the saved progress is not used, and why; the run starts fresh.
+  private func ignoreSavedProgress(in path: String, because reason: String) {
+    let message = "ignoring the saved progress in \(path): \(reason); starting fresh"
+    env.err(env.errStyle.apply([.yellow, .bold], "warning: ") + Sanitizer.clean(message) + "\n")
+    hint = message
   }
 
   private func save() {

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 /// A trained MiniGPT's weights with the config, vocabulary and step needed to use them again.
@@ -94,6 +95,15 @@ public struct ModelCheckpoint: Sendable, Equatable {
   ///   ``ModelCheckpointError`` for missing or invalid metadata and mismatches.
   public static func read(from url: URL, expecting tokenizer: CharTokenizer? = nil,
                           config: MiniGPTConfig? = nil) throws -> ModelCheckpoint {
+    // What is at the path, said plainly: a device or FIFO could be endless (`/dev/urandom`), and
+    // Foundation's own message for them ("you don't have permission") is wrong even for root.
+    switch FileKind.of(url.path) {
+    case .regular: break
+    case .missing: throw CheckpointError.io(path: url.path, operation: "read", reason: "no such file")
+    case let kind:
+      throw CheckpointError.io(path: url.path, operation: "read", reason: "it is \(kind.phrase), not a checkpoint file; "
+        + "give the .safetensors file that `lesson train --out` wrote")
+    }
     let file: SafetensorsFile
     do {
       file = try SafetensorsFile.read(from: url)
@@ -112,11 +122,12 @@ public struct ModelCheckpoint: Sendable, Equatable {
   public init(file: SafetensorsFile) throws {
     let metadata = file.metadata
     if let format = metadata["format"], format != Self.formatName {
-      throw ModelCheckpointError.invalidMetadata(key: "format", reason: "expected \"\(Self.formatName)\", found \"\(format)\"")
+      throw ModelCheckpointError.invalidMetadata(
+        key: "format", reason: "expected \"\(Self.formatName)\", found \"\(excerpt(format))\"")
     }
     if let version = metadata["format_version"], version != Self.formatVersion {
       throw ModelCheckpointError.invalidMetadata(
-        key: "format_version", reason: "this build reads version \(Self.formatVersion), the file is version \(version)")
+        key: "format_version", reason: "this build reads version \(Self.formatVersion), the file is version \(excerpt(version))")
     }
     guard let configText = metadata["config"] else { throw ModelCheckpointError.missingMetadata(key: "config") }
     guard let vocabularyText = metadata["vocabulary"] else { throw ModelCheckpointError.missingMetadata(key: "vocabulary") }
@@ -134,11 +145,15 @@ public struct ModelCheckpoint: Sendable, Equatable {
         vocabularyCount: tokenizer.vocabularySize, configVocabSize: config.vocabSize)
     }
     guard let step = Int(stepText), step >= 0, String(step) == stepText else {
-      throw ModelCheckpointError.invalidMetadata(key: "step", reason: "\"\(stepText)\" is not a non-negative integer")
+      throw ModelCheckpointError.invalidMetadata(key: "step", reason: "\"\(excerpt(stepText))\" is not a non-negative integer")
     }
 
     let layout = ParameterLayout(config: config)
     try file.checkNames(required: layout.entries.map(\.name), optional: [Self.tiedHeadName])
+    // Every shape before any allocation: the config is only metadata, and a 100 KB file can claim
+    // d=16384, L=256 (terabytes of parameters) over empty tensors. Once each tensor has the
+    // layout's shape, the slab below holds exactly the values the file itself holds.
+    for entry in layout.entries { _ = try file.tensor(named: entry.name, shape: entry.shape) }
     var parameters = [Float](repeating: 0, count: layout.count)
     for entry in layout.entries {
       let tensor = try file.tensor(named: entry.name, shape: entry.shape)
@@ -193,9 +208,9 @@ public struct ModelCheckpoint: Sendable, Equatable {
     guard case .object(let members) = parsed else { throw invalid("not a JSON object") }
     var values: [String: Int] = [:]
     for (key, value) in members {
-      guard configKeys.contains(key) else { throw invalid("unknown field \"\(key)\"") }
+      guard configKeys.contains(key) else { throw invalid("unknown field \"\(excerpt(key))\"") }
       guard case .number(let number) = value, let integer = Int(number) else {
-        throw invalid("\"\(key)\" is not an integer")
+        throw invalid("\"\(key)\" is not an integer (or is too large)")
       }
       values[key] = integer
     }

@@ -36,7 +36,9 @@ public struct NGramModel: Sendable {
   ///
   /// - Throws: ``NGramError`` for an order outside 1...3, a non-positive or non-finite `smoothing`,
   ///   an empty `tokens`, or an id outside `0 ..< vocabularySize`.
-  public init(order: Int, tokens: [TokenID], vocabularySize: Int, smoothing: Double = defaultSmoothing) throws {
+  public init<Tokens: RandomAccessCollection>(
+    order: Int, tokens: Tokens, vocabularySize: Int, smoothing: Double = defaultSmoothing
+  ) throws where Tokens.Element == TokenID, Tokens.Index == Int {
     guard (1...3).contains(order) else { throw NGramError.invalidOrder(order) }
     guard smoothing > 0, smoothing.isFinite else { throw NGramError.invalidSmoothing(smoothing) }
     // V^3 must fit an Int key; any Unicode-scalar vocabulary does.
@@ -53,7 +55,7 @@ public struct NGramModel: Sendable {
     for position in tokens.indices {
       let token = Int(tokens[position])
       var context = 0
-      for length in 0..<min(order, position + 1) {
+      for length in 0..<min(order, position - tokens.startIndex + 1) {
         if length > 0 { context = context &+ Int(tokens[position - length]) &* Self.power(v, length - 1) }
         totals[length][context, default: 0] += 1
         counts[length][context &* v &+ token, default: 0] += 1
@@ -109,7 +111,8 @@ public struct NGramModel: Sendable {
   /// the sequence; each uses up to `order - 1` preceding tokens of `tokens` itself.
   ///
   /// - Throws: ``NGramError/tooFewEvaluationTokens(_:)`` for fewer than two tokens, or a range error.
-  public func averageLoss(on tokens: [TokenID]) throws -> Double {
+  public func averageLoss(on tokens: some Collection<TokenID>) throws -> Double {
+    let tokens = Array(tokens)  // free for an array; a TokenStore split is copied once
     guard tokens.count >= 2 else { throw NGramError.tooFewEvaluationTokens(tokens.count) }
     try Self.checkRange(tokens, vocabularySize: vocabularySize)
     var total = 0.0
@@ -121,7 +124,7 @@ public struct NGramModel: Sendable {
   }
 
   /// ``averageLoss(on:)`` in bits per character (nats / ln 2).
-  public func bitsPerCharacter(on tokens: [TokenID]) throws -> Double {
+  public func bitsPerCharacter(on tokens: some Collection<TokenID>) throws -> Double {
     try averageLoss(on: tokens) / log(2.0)
   }
 
@@ -248,7 +251,7 @@ public struct NGramModel: Sendable {
     return result
   }
 
-  private static func checkRange(_ tokens: [TokenID], vocabularySize: Int) throws {
+  private static func checkRange(_ tokens: some Collection<TokenID>, vocabularySize: Int) throws {
     for (position, token) in tokens.enumerated() where token < 0 || Int(token) >= vocabularySize {
       throw NGramError.tokenOutOfRange(token, position: position, vocabularySize: vocabularySize)
     }
