@@ -172,6 +172,22 @@ final class TemporaryCache: @unchecked Sendable {
     #expect(runner.isReady(claimAt: 1))
   }
 
+  @Test func changingASettingMidRunForgetsOnlyWhatDependsOnIt() throws {
+    let fixture = try GraphFixture()
+    let runner = try fixture.runner(cache: nil)
+    #expect(fixture.checkAll(runner).allSatisfy { $0.passed })
+    var settings = runner.context.settings
+    try settings.set(GraphFixture.factor.spec, to: .real(3))
+    #expect(runner.apply(settings) == ["report", "scaled"])
+    #expect(!runner.isReady(claimAt: 3))  // scaled-sum waits for its step again
+    let results = fixture.checkAll(runner)
+    #expect(results.first { $0.id == "scaled-sum" }?.computed == "30")
+    #expect(results.first { $0.id == "factor" }?.passed == false)
+    #expect(fixture.counter.count("base") == 1)
+    #expect(fixture.counter.count("scaled") == 2)
+    #expect(runner.apply(settings).isEmpty)
+  }
+
   @Test func undeclaredMeasurementsAndMissingOnesFailTheStepByName() throws {
     let registry = try Registry(bundles: [
       LessonBundle(name: "bad") {

@@ -12,8 +12,8 @@ public final class StepContext {
   public let seed: UInt64
   /// Where steps may also write their charts as SVG files (`--plots DIR`), or nil.
   public let plotDirectory: String?
-  /// The parameter values of this run.
-  public let settings: ParameterSettings
+  /// The parameter values of this run (the runner changes them between steps).
+  public internal(set) var settings: ParameterSettings
 
   private var state: [String: Any] = [:]
   private var output: [ReportItem] = []

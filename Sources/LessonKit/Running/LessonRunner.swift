@@ -103,6 +103,30 @@ public final class LessonRunner {
     return execute(id)
   }
 
+  /// Changes the run's settings between steps. Every step whose result depends on a changed
+  /// parameter (the steps declaring it and every step below them) is forgotten, so it runs, or
+  /// replays from the cache, when next needed; nothing else is touched.
+  ///
+  /// - Returns: the forgotten steps, sorted.
+  @discardableResult
+  public func apply(_ settings: ParameterSettings) -> [String] {
+    let changed = parameters.filter { context.settings.value(of: $0) != settings.value(of: $0) }.map(\.name)
+    context.settings = settings
+    guard !changed.isEmpty else { return [] }
+    let declaring = registry.stepIDs.filter { id in
+      registry.step(id)?.parameters.contains { changed.contains($0.name) } ?? false
+    }
+    let affected = Set(declaring + declaring.flatMap(registry.downstream(of:)))
+    for id in affected {
+      records[id] = nil
+      entries[id] = nil
+      stateReady.remove(id)
+      for key in registry.step(id)?.writes ?? [] { context.forget(key.name) }
+    }
+    keys.removeAll()
+    return affected.sorted()
+  }
+
   /// The cache key of step `id` in this run (see `StepKey`).
   public func key(of id: String) -> String {
     if let known = keys[id] { return known }
