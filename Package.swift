@@ -68,14 +68,17 @@ let package = Package(
       dependencies: ["AtomicFiles", "CCmark"]
     ),
     // Terminal views of language models: the `play` explorer and the live training progress line.
+    // (Each command's options are declared once, as ParsableArguments, beside the code that uses them.)
     .target(
       name: "LessonWidgets",
-      dependencies: ["LessonKit", "Pretraining"]
+      dependencies: ["LessonKit", "Pretraining", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     // The numeric commands (train, sample, bench, corpus) as library code the command line calls.
     .target(
       name: "ModelCommands",
-      dependencies: ["LessonKit", "LessonWidgets", "Pretraining"]
+      dependencies: [
+        "LessonKit", "LessonWidgets", "Pretraining", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
     ),
     // The course: the lessons' steps and checks.
     .target(
@@ -133,6 +136,10 @@ let package = Package(
     .testTarget(
       name: "ModelCommandsTests",
       dependencies: ["ModelCommands", "Pretraining"]
+    ),
+    .testTarget(
+      name: "LessonCommandLineTests",
+      dependencies: ["LessonCommandLine"]
     ),
     .testTarget(
       name: "EndToEndTests",

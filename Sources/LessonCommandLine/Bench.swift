@@ -1,6 +1,6 @@
 import ArgumentParser
-import ModelCommands
 import LessonKit
+import ModelCommands
 
 extension LessonCommand {
   /// `lesson bench`.
@@ -8,23 +8,11 @@ extension LessonCommand {
     static let configuration = CommandConfiguration(
       abstract: "Time training steps: ms/step, tokens/s, GFLOP/s against this machine's sgemm, phases, peak RSS.")
 
-    @OptionGroup var shape: ModelShapeFlags
-
-    @Option(help: "Timed steps (after the warm-up).")
-    var steps = 50
-
-    @Option(help: "Untimed warm-up steps.")
-    var warmup = 5
-
-    @Option(help: "Seeds the initialization and the batches.")
-    var seed: UInt64 = 1337
-
-    @Flag(help: "Print one JSON object on stdout.")
-    var json = false
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: BenchCommandOptions
 
     func run() throws {
-      let options = BenchCommandOptions(shape: shape.options, steps: steps, warmupSteps: warmup, seed: seed, json: json)
-      try finish(BenchCommand.run(.standard(color: .auto, lessonsDirectory: nil), options: options))
+      try finish(BenchCommand.run(global.environment(), options: options))
     }
   }
 }

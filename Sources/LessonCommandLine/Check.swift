@@ -38,7 +38,7 @@ extension LessonCommand {
       if watch {
         // Ctrl-C is how watching ends: Interrupts runs this, restores the terminal and exits 130.
         Interrupts.addCleanup {
-          if isatty(2) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+          if Terminal.isTTY(2) { FileHandle.standardError.write(Data(TerminalControl.clearLine.utf8)) }
           FileHandle.standardOutput.write(Data("stopped watching\n".utf8))
         }
         try finish(WatchCommand.run(global.environment(), options: options, registry: makeRegistry, shouldStop: { false }))

@@ -1,6 +1,6 @@
 import ArgumentParser
-import ModelCommands
 import LessonKit
+import ModelCommands
 
 extension LessonCommand {
   /// `lesson corpus`.
@@ -8,8 +8,10 @@ extension LessonCommand {
     static let configuration = CommandConfiguration(
       abstract: "Print the embedded training corpus, so other tools (e.g. the PyTorch reference) read the same text.")
 
+    @OptionGroup var global: GlobalOptions
+
     func run() throws {
-      try finish(CorpusCommand.run(.standard(color: .never, lessonsDirectory: nil)))
+      try finish(CorpusCommand.run(global.environment()))
     }
   }
 }

@@ -36,8 +36,16 @@ public struct LessonCommand: ParsableCommand {
   ///   - arguments: the arguments after the program name; nil = the process's own.
   public static func main(bundles: [LessonBundle], lessonsDirectory: String? = nil, arguments: [String]? = nil) -> Never {
     Course.current = Course(bundles: bundles, lessonsDirectory: lessonsDirectory)
-    main(arguments)
+    let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+    main(GlobalOptions.movedAfterSubcommand(given, subcommands: subcommandNames))
     Foundation.exit(0)
+  }
+}
+
+extension LessonCommand {
+  /// The words that name a subcommand (`run`, `check`, …, and `help`).
+  public static var subcommandNames: Set<String> {
+    Set(configuration.subcommands.map { $0._commandName } + ["help"])
   }
 }
 
@@ -52,16 +60,43 @@ struct Course {
 
 // MARK: - Shared options
 
-/// Options every subcommand accepts.
-struct GlobalOptions: ParsableArguments {
+/// Options every subcommand accepts, before or after its name (`lesson --color never check`).
+public struct GlobalOptions: ParsableArguments {
   @Option(name: .customLong("lessons-dir"), help: "The lessons directory (default: the nearest Lessons/ above the current directory).")
-  var lessonsDirectory: String?
+  public var lessonsDirectory: String?
 
   @Option(help: "Colour: auto (terminal only, honours NO_COLOR), always or never.")
-  var color: ColorMode = .auto
+  public var color: ColorMode = .auto
+
+  public init() {}
+
+  /// The flags above, each taking one value.
+  public static let flags: Set<String> = ["--lessons-dir", "--color"]
+
+  /// `arguments` with global options written before the subcommand moved just after it, where
+  /// swift-argument-parser reads them: `--lessons-dir X list` → `list --lessons-dir X`. Anything
+  /// else (no subcommand word, another option first) is left as it is.
+  public static func movedAfterSubcommand(_ arguments: [String], subcommands: Set<String>) -> [String] {
+    var index = 0
+    var global: [String] = []
+    while index < arguments.count {
+      let word = arguments[index]
+      if flags.contains(word), index + 1 < arguments.count {
+        global += arguments[index...index + 1]
+        index += 2
+      } else if let equals = word.firstIndex(of: "="), flags.contains(String(word[..<equals])) {
+        global.append(word)
+        index += 1
+      } else {
+        break
+      }
+    }
+    guard !global.isEmpty, index < arguments.count, subcommands.contains(arguments[index]) else { return arguments }
+    return [arguments[index]] + global + arguments[(index + 1)...]
+  }
 
   /// The environment the LessonKit commands run in.
-  func environment() -> CommandEnvironment {
+  public func environment() -> CommandEnvironment {
     .standard(color: color, lessonsDirectory: lessonsDirectory ?? Course.current.lessonsDirectory)
   }
 }

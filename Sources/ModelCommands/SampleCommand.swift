@@ -1,36 +1,34 @@
+import ArgumentParser
 import Foundation
 import LessonKit
 import Pretraining
 
 // MARK: - lesson sample
 
-/// What `lesson sample` generates from.
-public struct SampleCommandOptions: Sendable, Equatable {
-  /// A checkpoint written by `lesson train --out`.
+/// What `lesson sample` generates from: the command line's only declaration of its flags.
+public struct SampleCommandOptions: ParsableArguments, Sendable {
+  @Option(help: "A safetensors checkpoint from `lesson train --out`.", completion: .file(extensions: ["safetensors"]))
   public var checkpoint: String
-  /// The text to continue; nil = a newline (or the vocabulary's first character without one).
-  public var prompt: String?
-  /// Characters to generate.
-  public var count: Int
-  /// Divides the logits before softmax.
-  public var temperature: Float
-  /// Sample only among the k most likely characters.
-  public var topK: Int?
-  /// Always take the most likely character.
-  public var greedy: Bool
-  /// Seeds the sampling.
-  public var seed: UInt64
 
-  public init(checkpoint: String, prompt: String? = nil, count: Int = 200, temperature: Float = 1,
-              topK: Int? = nil, greedy: Bool = false, seed: UInt64 = 1337) {
-    self.checkpoint = checkpoint
-    self.prompt = prompt
-    self.count = count
-    self.temperature = temperature
-    self.topK = topK
-    self.greedy = greedy
-    self.seed = seed
-  }
+  @Option(help: "Text to continue (default: a newline).")
+  public var prompt: String?
+
+  @Option(help: "Characters to generate.")
+  public var count = 200
+
+  @Option(help: "Divides the logits: below 1 sharpens, above 1 flattens.")
+  public var temperature: Float = 1
+
+  @Option(help: "Sample only among the k most likely characters.")
+  public var topK: Int?
+
+  @Flag(help: "Always take the most likely character.")
+  public var greedy = false
+
+  @Option(help: "Seeds the sampling.")
+  public var seed: UInt64 = 1337
+
+  public init() {}
 
   /// The most characters one call generates (each costs a forward pass).
   public static let maximumCount = 1_000_000

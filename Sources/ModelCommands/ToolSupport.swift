@@ -11,9 +11,7 @@ public enum ToolExit {
   public static let failure: Int32 = 1
   /// Bad input, found before any work started (LessonKit's convention for unusable input).
   public static let badInput: Int32 = 2
-
-  /// 128 + the signal number, as shells report a process stopped by a signal (130 for SIGINT).
-  public static func interrupted(by signal: Int32) -> Int32 { 128 + signal }
+  // An interrupted run exits with `InterruptSignal.exitStatus`, the one signal-to-status mapping.
 }
 
 /// Input that cannot describe a run: reported with exit status 2 before any work starts.

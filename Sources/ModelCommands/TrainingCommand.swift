@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import LessonKit
 import LessonWidgets
@@ -5,39 +6,35 @@ import Pretraining
 
 // MARK: - lesson train
 
-/// What `lesson train` trains and where it writes.
-public struct TrainingCommandOptions: Sendable, Equatable {
-  public var shape: ModelShapeOptions
-  /// Optimizer steps.
-  public var steps: Int
-  /// Seeds the initialization and the batch sampling.
-  public var seed: UInt64
-  /// AdamW learning rate (constant).
-  public var learningRate: Float
-  /// Estimate train/val loss every this many steps (and after the last); 0 = only at the end.
-  public var evalEvery: Int
-  /// Batches per loss estimate (the reference averages 20).
-  public var evalBatches: Int
-  /// Checkpoint path, or nil.
+/// What `lesson train` trains and where it writes: the command line's only declaration of its flags.
+public struct TrainingCommandOptions: ParsableArguments, Sendable {
+  @OptionGroup public var shape: ModelShapeOptions
+
+  @Option(help: "Optimizer steps.")
+  public var steps = 300
+
+  @Option(help: "Seeds the initialization and the batch sampling.")
+  public var seed: UInt64 = 1337
+
+  @Option(name: .customLong("lr"), help: "AdamW learning rate (constant).")
+  public var learningRate: Float = 3e-4
+
+  @Option(help: "Estimate train/val loss every N steps (and after the last); 0 = only at the end.")
+  public var evalEvery = 100
+
+  @Option(help: "Batches averaged per loss estimate (the reference averages 20).")
+  public var evalBatches = 20
+
+  @Option(help: "Write a safetensors checkpoint here (atomically) when training ends or is interrupted.", completion: .file(extensions: ["safetensors"]))
   public var out: String?
-  /// Print one JSON object on stdout instead of the text report.
-  public var json: Bool
-  /// Also write the loss curve (train per step, val at each evaluation) to this SVG file, or nil.
+
+  @Flag(help: "Print one JSON object on stdout.")
+  public var json = false
+
+  @Option(help: "Also write the loss curve (train and val) to this SVG file.", completion: .file(extensions: ["svg"]))
   public var plot: String?
 
-  public init(shape: ModelShapeOptions = ModelShapeOptions(), steps: Int = 300, seed: UInt64 = 1337,
-              learningRate: Float = 3e-4, evalEvery: Int = 100, evalBatches: Int = 20, out: String? = nil,
-              json: Bool = false, plot: String? = nil) {
-    self.shape = shape
-    self.steps = steps
-    self.seed = seed
-    self.learningRate = learningRate
-    self.evalEvery = evalEvery
-    self.evalBatches = evalBatches
-    self.out = out
-    self.json = json
-    self.plot = plot
-  }
+  public init() {}
 }
 
 /// `lesson train`: trains a MiniGPT on a corpus, reports the losses and optionally saves a checkpoint.
@@ -236,7 +233,7 @@ public enum TrainingCommand {
     if let interruption {
       let saved = outURL.map { "; checkpoint at step \(completed) written to \($0.path)" } ?? "; no --out, so nothing was saved"
       env.note("interrupted by \(interruption) after \(completed) of \(options.steps) steps" + saved)
-      return ToolExit.interrupted(by: interruption.rawValue)
+      return interruption.exitStatus
     }
     if let outURL { env.note("checkpoint written to \(outURL.path) (step \(completed))") }
     return ToolExit.success

@@ -19,6 +19,26 @@ import Testing
     #expect(try LessonBinary.runTestbed(["check", "selftest"]).status == 0)
   }
 
+  /// `--color` and `--lessons-dir` are accepted by every subcommand, before or after its name.
+  @Test func globalOptionsGoBeforeOrAfterAnySubcommand() throws {
+    let listed = try LessonBinary.runTestbed(["--lessons-dir", LessonBinary.fixtures + "/Lessons", "list"], in: NSTemporaryDirectory())
+    #expect(listed.status == 0, "\(listed.stderr)")
+    #expect(listed.stdout.contains("Engine self-test"))
+    let tiny = ["--batch", "2", "--context", "8", "--d", "16", "--layers", "1", "--heads", "2", "--eval-batches", "1"]
+    let train = try LessonBinary.run(["train", "--color", "never", "--steps", "1"] + tiny)
+    #expect(train.status == 0, "\(train.stderr)")
+    #expect(train.stdout.hasPrefix("step 1: train loss"))
+    let before = try LessonBinary.run(["--color", "never", "train", "--steps", "1"] + tiny)
+    #expect(before.status == 0, "\(before.stderr)")
+    let corpus = try LessonBinary.run(["corpus", "--color", "always"])
+    #expect(corpus.status == 0 && corpus.stdout.hasPrefix("HAMLET"), "\(corpus.stderr)")
+    for command in [["bench", "--steps", "0"], ["sample", "--checkpoint", "/nonexistent", "--count=-1"], ["play", "--top", "0"]] {
+      let output = try LessonBinary.run(command + ["--color", "never"])
+      #expect(output.status == 2, "\(command): \(output.stderr)")
+      #expect(!output.stderr.contains("Unknown option"), "\(command) refuses --color")
+    }
+  }
+
   /// `list` only parses: it neither binds nor runs, so it stays instant and works on unbound lessons.
   @Test func listParsesWithoutBindingOrRunning() throws {
     let directory = NSTemporaryDirectory() + "lesson-list-\(UUID().uuidString)/Lessons"

@@ -311,7 +311,7 @@ final class InteractiveRun {
   /// Clears the screen and draws the status line at the top.
   private func startScreen() {
     rows = RawTerminal.size().rows
-    env.out("\u{1B}[H\u{1B}[2J" + statusLine + "\n")
+    env.out(TerminalControl.clearScreen + statusLine + "\n")
     usedRows = 1
   }
 
@@ -360,15 +360,15 @@ final class InteractiveRun {
     }
     if displayWidth(text) > env.width - 1 { text = String(text.prefix(max(10, env.width - 2))) + "…" }
     // Save the cursor, redraw the status line (claims may have passed), come back.
-    env.out("\u{1B}7\u{1B}[1;1H\u{1B}[2K" + statusLine + "\u{1B}8")
-    env.out("\r\u{1B}[2K" + env.outStyle.apply(.dim, text))
+    env.out(TerminalControl.onFirstRow(statusLine))
+    env.out(TerminalControl.clearLine + env.outStyle.apply(.dim, text))
   }
 
-  private func clearPrompt() { env.out("\r\u{1B}[2K") }
+  private func clearPrompt() { env.out(TerminalControl.clearLine) }
 
   /// The sections with their status, on a screen of their own, until a key is pressed.
   private func showList() {
-    env.out("\u{1B}[H\u{1B}[2J" + statusLine + "\n\n" + env.outStyle.apply(.bold, "Sections") + "\n")
+    env.out(TerminalControl.clearScreen + statusLine + "\n\n" + env.outStyle.apply(.bold, "Sections") + "\n")
     for (index, section) in pages.pages.enumerated() {
       let status = progress.sectionStatus[index]
       let mark: String

@@ -1,3 +1,4 @@
+import Foundation
 import LessonKit
 import Pretraining
 
@@ -43,6 +44,22 @@ public enum PlayModels {
     "To be", "What is", "Now is the winter", "Friends, Romans", "All the world", "If music be",
     "Shall I compare", "O Romeo", "Thou art",
   ]
+
+  /// The models `options` ask for: the n-grams of `--corpus` (read strictly, as `lesson train`
+  /// reads it) or of the embedded Shakespeare, and the `--checkpoint` MiniGPT when given.
+  public static func make(_ options: PlayOptions) throws -> [any NextCharacterModel] {
+    var models: [any NextCharacterModel]
+    if let path = options.corpus {
+      let url = URL(fileURLWithPath: path)
+      models = try ngrams(corpus: try CharDataset.readCorpus(at: url), corpusName: url.lastPathComponent)
+    } else {
+      models = try ngrams()
+    }
+    if let checkpoint = options.checkpoint {
+      models.append(try MiniGPTCharacterModel(checkpoint: URL(fileURLWithPath: checkpoint)))
+    }
+    return models
+  }
 
   /// The bigram and trigram models of `corpus` (the embedded Shakespeare when `nil`).
   public static func ngrams(corpus: String? = nil, corpusName: String? = nil) throws -> [any NextCharacterModel] {

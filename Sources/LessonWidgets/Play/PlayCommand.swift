@@ -1,34 +1,42 @@
+import ArgumentParser
+import Foundation
 import LessonKit
 
 // MARK: - lesson play
 
-/// What `lesson play` shows and how.
-public struct PlayOptions: Sendable {
-  /// The prompt for the plain (scripted) form; without one, a terminal gets the interactive widget.
+/// What `lesson play` shows and how: the command line's only declaration of its flags.
+public struct PlayOptions: ParsableArguments, Sendable {
+  @Option(help: "The prompt (prints a plain report instead of the interactive widget).")
   public var prompt: String?
-  /// Number of bars.
-  public var top: Int
-  public var temperature: Double
-  /// Characters to continue greedily (plain form).
-  public var greedy: Int?
-  /// Characters to sample (plain form).
-  public var sample: Int?
-  /// The model's name (`bigram`, `trigram`, …); default: the first model.
-  public var model: String?
-  public var seed: UInt64
 
-  public init(
-    prompt: String? = nil, top: Int = 10, temperature: Double = 1, greedy: Int? = nil, sample: Int? = nil,
-    model: String? = nil, seed: UInt64 = 1337
-  ) {
-    self.prompt = prompt
-    self.top = top
-    self.temperature = temperature
-    self.greedy = greedy
-    self.sample = sample
-    self.model = model
-    self.seed = seed
-  }
+  @Option(help: "How many of the most probable characters to show.")
+  public var top: Int = 10
+
+  @Option(help: "Sampling temperature, 0.1 to 3.0.")
+  public var temperature: Double = 1.0
+
+  @Option(help: "Continue the prompt greedily by this many characters.")
+  public var greedy: Int?
+
+  @Option(help: "Continue the prompt by sampling this many characters.")
+  public var sample: Int?
+
+  @Option(help: "The model: bigram, trigram, or minigpt with --checkpoint (default: the most capable one).")
+  public var model: String?
+
+  @Option(help: "Also offer a MiniGPT checkpoint written by `lesson train --out`.", completion: .file(extensions: ["safetensors"]))
+  public var checkpoint: String?
+
+  @Option(help: "Build the n-gram models from this text file instead of the embedded Shakespeare.", completion: .file())
+  public var corpus: String?
+
+  @Option(help: "Seed for sampling.")
+  public var seed: UInt64 = 1337
+
+  public init() {}
+
+  /// The model shown first: the one named, else the most capable one offered.
+  var initialModel: String { model ?? (checkpoint == nil ? "trigram" : "minigpt") }
 }
 
 /// `lesson play`: the next-character widget on a terminal, or a plain report for scripts.
@@ -36,8 +44,8 @@ public enum PlayCommand {
   /// Runs the widget or prints the report; 0 on success, 1 for a prompt the model cannot read,
   /// 2 for bad options or models that cannot be built.
   public static func run(
-    _ env: CommandEnvironment, options: PlayOptions, presets: [String],
-    models makeModels: () throws -> [any NextCharacterModel]
+    _ env: CommandEnvironment, options: PlayOptions, presets: [String] = PlayModels.presets,
+    models makeModels: (PlayOptions) throws -> [any NextCharacterModel] = PlayModels.make
   ) -> Int32 {
     guard (0.1...3.0).contains(options.temperature) else {
       env.error("--temperature must be between 0.1 and 3.0 (got \(ClaimComparison.format(options.temperature)))")
@@ -55,7 +63,7 @@ public enum PlayCommand {
     }
     let models: [any NextCharacterModel]
     do {
-      models = try makeModels()
+      models = try makeModels(options)
     } catch {
       env.error("could not build the models: \(error)")
       return 2
@@ -64,13 +72,10 @@ public enum PlayCommand {
       env.error("no next-character model is available")
       return 2
     }
-    var modelIndex = 0
-    if let name = options.model {
-      guard let index = models.firstIndex(where: { $0.name == name }) else {
-        env.error("unknown model '\(name)'; choose one of: " + models.map(\.name).joined(separator: ", "))
-        return 2
-      }
-      modelIndex = index
+    let name = options.initialModel
+    guard let modelIndex = models.firstIndex(where: { $0.name == name }) else {
+      env.error("unknown model '\(name)'; choose one of: " + models.map(\.name).joined(separator: ", "))
+      return 2
     }
     var session = PlaySession(
       models: models, presets: presets, top: options.top, temperature: options.temperature, seed: options.seed,
