@@ -14,7 +14,7 @@ import Testing
     deinit { try? FileManager.default.removeItem(atPath: root) }
 
     /// Runs `lesson arguments` with this cache; returns the output and the steps that ran.
-    func run(_ arguments: [String], binary: String = LessonBinary.path) throws -> (LessonBinary.Output, [String]) {
+    func run(_ arguments: [String], binary: String = LessonBinary.testbedPath) throws -> (LessonBinary.Output, [String]) {
       try? FileManager.default.removeItem(atPath: log)
       let output = try LessonBinary.runBinary(
         binary, arguments, environment: ["XDG_CACHE_HOME": cache, "LESSON_SELFTEST_RUN_LOG": log])
@@ -97,7 +97,7 @@ import Testing
     _ = try scratch.run(Self.selftest)
     // The same program with one byte more: another build identity.
     let copy = scratch.root + "/lesson-copy"
-    var bytes = try Data(contentsOf: URL(fileURLWithPath: LessonBinary.path))
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: LessonBinary.testbedPath))
     bytes.append(0)
     try bytes.write(to: URL(fileURLWithPath: copy))
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy)
@@ -127,7 +127,7 @@ import Testing
     let cache = scratch.cache
     let statuses = Statuses()
     DispatchQueue.concurrentPerform(iterations: 2) { _ in
-      let status = (try? LessonBinary.runBinary(LessonBinary.path, Self.selftest, environment: ["XDG_CACHE_HOME": cache]).status) ?? -1
+      let status = (try? LessonBinary.runBinary(LessonBinary.testbedPath, Self.selftest, environment: ["XDG_CACHE_HOME": cache]).status) ?? -1
       statuses.append(status)
     }
     #expect(statuses.values == [0, 0])

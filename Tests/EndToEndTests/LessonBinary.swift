@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs the built `lesson` executable and captures what it prints.
+/// Runs the built `lesson` executable, or `lesson-testbed` beside it, and captures what it prints.
 struct LessonBinary {
   /// What one invocation produced.
   struct Output {
@@ -28,6 +28,17 @@ struct LessonBinary {
     return packageRoot.appendingPathComponent(".build/debug/lesson").path
   }
 
+  /// `lesson-testbed` beside ``path``: the same command line serving only the engine's self-test
+  /// bundle, which the fixture lessons use (the shipped `lesson` does not know it).
+  static var testbedPath: String {
+    URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("lesson-testbed").path
+  }
+
+  /// Runs `lesson-testbed arguments…` (see ``run(_:in:environment:binary:)``).
+  static func runTestbed(_ arguments: [String], in directory: String = fixtures, environment: [String: String] = [:]) throws -> Output {
+    try runBinary(testbedPath, arguments, in: directory, environment: environment)
+  }
+
   /// Runs `lesson arguments…` in `directory` with stdin from /dev/null, so it is never interactive.
   static func run(_ arguments: [String], in directory: String = fixtures, environment: [String: String] = [:]) throws -> Output {
     try runBinary(path, arguments, in: directory, environment: environment)
@@ -45,13 +56,13 @@ struct LessonBinary {
     env["NO_COLOR"] = nil
     env["COLUMNS"] = "80"
     for (key, value) in environment { env[key] = value }
-    process.environment = env
     // Files rather than pipes: nothing can block however much the child prints.
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lesson-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
     // Every invocation starts with an empty result cache unless the test names one.
     if environment["XDG_CACHE_HOME"] == nil { env["XDG_CACHE_HOME"] = scratch.appendingPathComponent("cache").path }
+    process.environment = env
     let outURL = scratch.appendingPathComponent("stdout")
     let errURL = scratch.appendingPathComponent("stderr")
     _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)

@@ -1,5 +1,7 @@
 import Foundation
 import Pretraining
+import Safetensors
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

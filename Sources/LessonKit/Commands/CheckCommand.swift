@@ -87,9 +87,9 @@ public enum CheckCommand {
   static func check(
     _ lesson: Lesson, registry: Registry, options: CheckOptions, settings: ParameterSettings?, env: CommandEnvironment
   ) -> [CheckResult] {
-    let progress = env.progressWriter()
+    let progress = env.progressDisplay()
     guard let runner = try? options.run.makeRunner(
-      lesson, registry: registry, env: env, settings: settings, progress: progress.update)
+      lesson, registry: registry, env: env, settings: settings, progress: progress.show)
     else { return [] }
     func id(of item: LessonItem) -> String {
       switch item {
@@ -113,11 +113,11 @@ public enum CheckCommand {
       switch lesson.items[index] {
       case .step(let stepIndex):
         runner.runStep(at: stepIndex)
-        progress.finish()
+        progress.clear()
         results += runner.results(forStepAt: stepIndex)
       case .claim(let claimIndex):
         results.append(runner.evaluateClaim(at: claimIndex))
-        progress.finish()
+        progress.clear()
       }
     }
     return results

@@ -38,10 +38,10 @@ public enum RunCommand {
       for error in loaded.errors { env.diagnostic(error) }
       return 2
     }
-    let progress = env.progressWriter()
+    let progress = env.progressDisplay()
     let runner: LessonRunner
     do {
-      runner = try options.run.makeRunner(lesson, registry: registry, env: env, progress: progress.update)
+      runner = try options.run.makeRunner(lesson, registry: registry, env: env, progress: progress.show)
     } catch {
       env.error("\(LessonLocator.displayPath(lesson.file)): \(error)")
       return 2
@@ -69,7 +69,7 @@ public enum RunCommand {
         return .pending(step: runner.steps(forClaimAt: index).first ?? "?")
       }
       let result = runner.evaluateClaim(at: index)
-      progress.finish()
+      progress.clear()
       results.append(result)
       return .checked(result)
     }
@@ -92,7 +92,7 @@ public enum RunCommand {
       }
       let alreadyRan = runner.record(of: step.id) != nil
       guard let record = runner.runStep(at: index) else { return }
-      progress.finish()
+      progress.clear()
       results += runner.results(forStepAt: index)
       if record.cached {
         renderer.emitLine(env.outStyle.apply(.dim, "(from cache, \(Seconds.format(record.seconds)))"))

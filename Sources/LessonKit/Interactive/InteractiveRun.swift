@@ -13,7 +13,7 @@ final class InteractiveRun {
   private let lesson: Lesson
   private let registry: Registry
   private let runner: LessonRunner
-  private let progressLine: ProgressLine
+  private let progressLine: ProgressDisplay
   private let store: LessonProgressStore
   private let terminal: RawTerminal
   private let pages: LessonPages
@@ -38,7 +38,7 @@ final class InteractiveRun {
   private var saveFailureShown = false
 
   private init(
-    env: CommandEnvironment, lesson: Lesson, registry: Registry, runner: LessonRunner, progressLine: ProgressLine,
+    env: CommandEnvironment, lesson: Lesson, registry: Registry, runner: LessonRunner, progressLine: ProgressDisplay,
     store: LessonProgressStore, terminal: RawTerminal
   ) {
     self.env = env
@@ -59,7 +59,7 @@ final class InteractiveRun {
   /// Runs `lesson` interactively; `nil` when stdin cannot be put in raw mode (the caller then
   /// runs it plainly). Returns 0 when the learner quit or everything passed, 1 when something failed.
   static func run(
-    _ env: CommandEnvironment, lesson: Lesson, registry: Registry, runner: LessonRunner, progressLine: ProgressLine,
+    _ env: CommandEnvironment, lesson: Lesson, registry: Registry, runner: LessonRunner, progressLine: ProgressDisplay,
     resume: Bool, store: LessonProgressStore
   ) -> Int32? {
     guard let terminal = RawTerminal() else { return nil }
@@ -253,7 +253,7 @@ final class InteractiveRun {
     let alreadyRan = !rerun && runner.record(of: step.id) != nil
     if !alreadyRan { emit(env.outStyle.apply(.dim, "running \(Sanitizer.clean(step.id))…")) }
     guard let record = rerun ? runner.rerunStep(at: index) : runner.runStep(at: index) else { return }
-    progressLine.finish()
+    progressLine.clear()
     skipped.remove(step.id)
     if rerun {
       emit(env.outStyle.apply(.dim, "↻ reran step '\(Sanitizer.clean(step.id))' in \(Seconds.format(record.seconds))"))
@@ -309,7 +309,7 @@ final class InteractiveRun {
       return .pending(step: runner.steps(forClaimAt: index).first ?? "?")
     }
     let result = runner.evaluateClaim(at: index)
-    progressLine.finish()
+    progressLine.clear()
     progress.claims[index] = result.passed
     if !result.passed {
       pageFailed = true
@@ -331,7 +331,7 @@ final class InteractiveRun {
   /// Clears the screen and draws the status line at the top.
   private func startScreen() {
     rows = RawTerminal.size().rows
-    env.out("\u{1B}[H\u{1B}[2J" + statusLine + "\n")
+    env.out(TerminalControl.clearScreen + statusLine + "\n")
     usedRows = 1
   }
 
@@ -380,15 +380,15 @@ final class InteractiveRun {
     }
     if displayWidth(text) > env.width - 1 { text = String(text.prefix(max(10, env.width - 2))) + "…" }
     // Save the cursor, redraw the status line (claims may have passed), come back.
-    env.out("\u{1B}7\u{1B}[1;1H\u{1B}[2K" + statusLine + "\u{1B}8")
-    env.out("\r\u{1B}[2K" + env.outStyle.apply(.dim, text))
+    env.out(TerminalControl.onFirstRow(statusLine))
+    env.out(TerminalControl.clearLine + env.outStyle.apply(.dim, text))
   }
 
-  private func clearPrompt() { env.out("\r\u{1B}[2K") }
+  private func clearPrompt() { env.out(TerminalControl.clearLine) }
 
   /// The sections with their status, on a screen of their own, until a key is pressed.
   private func showList() {
-    env.out("\u{1B}[H\u{1B}[2J" + statusLine + "\n\n" + env.outStyle.apply(.bold, "Sections") + "\n")
+    env.out(TerminalControl.clearScreen + statusLine + "\n\n" + env.outStyle.apply(.bold, "Sections") + "\n")
     for (index, section) in pages.pages.enumerated() {
       let status = progress.sectionStatus[index]
       let mark: String

@@ -61,7 +61,7 @@ public final class RawTerminal {
     _ = tcsetattr(input, TCSANOW, &savedSettings)
     if let cleanup { Interrupts.removeCleanup(cleanup) }
     cleanup = nil
-    FileHandle.standardOutput.write(Data("\u{1B}[0m\u{1B}[?25h".utf8))
+    FileHandle.standardOutput.write(Data((TerminalControl.resetAttributes + TerminalControl.showCursor).utf8))
   }
 
   // MARK: - Reading keys

@@ -184,7 +184,7 @@ struct TerminalMode: @unchecked Sendable {
       _ = tcsetattr(0, TCSANOW, &settings)
     }
     if outputIsTerminal {
-      FileHandle.standardError.write(Data("\r\u{1B}[2K\u{1B}[0m\u{1B}[?25h".utf8))
+      FileHandle.standardError.write(Data((TerminalControl.clearLine + TerminalControl.resetAttributes + TerminalControl.showCursor).utf8))
     }
   }
 }
