@@ -1,5 +1,6 @@
 import AtomicFiles
 import Foundation
+import Safetensors
 
 /// A trained MiniGPT's weights with the config, vocabulary and step needed to use them again.
 ///
@@ -91,7 +92,7 @@ public struct ModelCheckpoint: Sendable, Equatable {
   ///   - tokenizer: when given (the vocabulary of a corpus the caller will use with the model),
   ///     the checkpoint's vocabulary must be exactly this one.
   ///   - config: when given, the checkpoint's model shape must be exactly this one.
-  /// - Throws: ``CheckpointError`` for an unreadable, truncated or foreign file,
+  /// - Throws: ``SafetensorsError`` for an unreadable, truncated or foreign file,
   ///   ``ModelCheckpointError`` for missing or invalid metadata and mismatches.
   public static func read(from url: URL, expecting tokenizer: CharTokenizer? = nil,
                           config: MiniGPTConfig? = nil) throws -> ModelCheckpoint {
@@ -99,15 +100,15 @@ public struct ModelCheckpoint: Sendable, Equatable {
     // Foundation's own message for them ("you don't have permission") is wrong even for root.
     switch FileKind.of(url.path) {
     case .regular: break
-    case .missing: throw CheckpointError.io(path: url.path, operation: "read", reason: "no such file")
+    case .missing: throw SafetensorsError.io(path: url.path, operation: "read", reason: "no such file")
     case let kind:
-      throw CheckpointError.io(path: url.path, operation: "read", reason: "it is \(kind.phrase), not a checkpoint file; "
+      throw SafetensorsError.io(path: url.path, operation: "read", reason: "it is \(kind.phrase), not a checkpoint file; "
         + "give the .safetensors file that `lesson train --out` wrote")
     }
     let file: SafetensorsFile
     do {
       file = try SafetensorsFile.read(from: url)
-    } catch let error as CheckpointError {
+    } catch let error as SafetensorsError {
       throw Self.explainForeignFile(error, at: url)
     }
     let checkpoint = try ModelCheckpoint(file: file)
@@ -228,7 +229,7 @@ public struct ModelCheckpoint: Sendable, Equatable {
   // MARK: - Foreign files
 
   /// Adds what the file looks like when it is not safetensors at all (a zip-based `.pt`, a pickle).
-  private static func explainForeignFile(_ error: CheckpointError, at url: URL) -> Error {
+  private static func explainForeignFile(_ error: SafetensorsError, at url: URL) -> Error {
     switch error {
     case .headerTooLarge, .headerLengthOutOfRange, .malformedHeader, .tooShortForHeader:
       guard let handle = try? FileHandle(forReadingFrom: url),
@@ -236,11 +237,11 @@ public struct ModelCheckpoint: Sendable, Equatable {
       try? handle.close()
       let bytes = [UInt8](prefix)
       if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-        return CheckpointError.malformedHeader(
+        return SafetensorsError.malformedHeader(
           "the file is a zip archive, as torch.save writes; save with safetensors.torch.save_file instead")
       }
       if bytes.first == 0x80 {
-        return CheckpointError.malformedHeader("the file looks like a Python pickle; save with safetensors.torch.save_file instead")
+        return SafetensorsError.malformedHeader("the file looks like a Python pickle; save with safetensors.torch.save_file instead")
       }
       return error
     default:
