@@ -16,6 +16,9 @@ public struct BenchCommandOptions: Sendable, Equatable {
   /// Print one JSON object on stdout instead of the text report.
   public var json: Bool
 
+  /// Most timed (and most warm-up) steps one run takes.
+  public static let maximumSteps = 1_000_000
+
   public init(shape: ModelShapeOptions = ModelShapeOptions(), steps: Int = 50, warmupSteps: Int = 5,
               seed: UInt64 = 1337, json: Bool = false) {
     self.shape = shape
@@ -94,8 +97,14 @@ public enum BenchCommand {
   public static func run(_ env: CommandEnvironment, options: BenchCommandOptions) -> Int32 {
     let resolved: ModelShapeOptions.Resolved
     do {
+      // Bounded: the timings are kept per step, and warm-up + timed steps must not overflow.
+      let limit = BenchCommandOptions.maximumSteps
       guard options.steps >= 1 else { throw ToolInputError("--steps must be at least 1 (got \(options.steps))") }
+      guard options.steps <= limit else { throw ToolInputError("--steps \(options.steps) is above the limit of \(limit)") }
       guard options.warmupSteps >= 0 else { throw ToolInputError("--warmup must be ≥ 0 (got \(options.warmupSteps))") }
+      guard options.warmupSteps <= limit else {
+        throw ToolInputError("--warmup \(options.warmupSteps) is above the limit of \(limit)")
+      }
       resolved = try options.shape.resolve()
     } catch {
       env.error(String(describing: error))
