@@ -9,6 +9,9 @@ import Pretraining
 public struct BenchCommandOptions: ParsableArguments, Sendable {
   @OptionGroup public var shape: ModelShapeOptions
 
+  /// Most timed (and most warm-up) steps one run takes.
+  public static let maximumSteps = 1_000_000
+
   @Option(help: "Timed steps (after the warm-up).")
   public var steps = 50
 
@@ -92,8 +95,14 @@ public enum BenchCommand {
   public static func run(_ env: CommandEnvironment, options: BenchCommandOptions) -> Int32 {
     let resolved: ModelShapeOptions.Resolved
     do {
+      // Bounded: the timings are kept per step, and warm-up + timed steps must not overflow.
+      let limit = BenchCommandOptions.maximumSteps
       guard options.steps >= 1 else { throw ToolInputError("--steps must be at least 1 (got \(options.steps))") }
+      guard options.steps <= limit else { throw ToolInputError("--steps \(options.steps) is above the limit of \(limit)") }
       guard options.warmupSteps >= 0 else { throw ToolInputError("--warmup must be ≥ 0 (got \(options.warmupSteps))") }
+      guard options.warmupSteps <= limit else {
+        throw ToolInputError("--warmup \(options.warmupSteps) is above the limit of \(limit)")
+      }
       resolved = try options.shape.resolve()
     } catch {
       env.error(String(describing: error))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AtomicFiles
 import Foundation
 import LessonKit
 import LessonWidgets
@@ -101,25 +102,39 @@ public enum TrainingCommand {
     }
   }
 
+  /// Most optimizer steps one run takes.
+  static let maximumSteps = 100_000_000
+  /// Most batches one loss estimate averages (a signal still stops it within one batch).
+  static let maximumEvalBatches = 1_000_000_000
+
   static func validate(_ options: TrainingCommandOptions) throws {
     guard options.steps >= 0 else { throw ToolInputError("--steps must be ≥ 0 (got \(options.steps))") }
+    guard options.steps <= maximumSteps else {
+      throw ToolInputError("--steps \(options.steps) is above the limit of \(maximumSteps)")
+    }
     guard options.learningRate > 0, options.learningRate.isFinite else {
       throw ToolInputError("--lr must be a positive finite number (got \(options.learningRate)); the lesson uses 3e-4")
     }
     guard options.evalEvery >= 0 else {
       throw ToolInputError("--eval-every must be ≥ 0 (got \(options.evalEvery)); 0 evaluates only at the end")
     }
-    guard options.evalBatches >= 1 else {
-      throw ToolInputError("--eval-batches must be at least 1 (got \(options.evalBatches))")
+    guard options.evalBatches >= 1, options.evalBatches <= maximumEvalBatches else {
+      throw ToolInputError("--eval-batches must be in 1...\(maximumEvalBatches) (got \(options.evalBatches))")
     }
   }
 
-  /// An output file's URL, after checking its directory exists and is writable (before training, not after).
+  /// An output file's URL, after checking its directory exists and is writable (before training, not after),
+  /// and that the atomic writer will replace it: not a device, FIFO, hard-linked or read-only file.
   static func checkOutputPath(_ path: String, flag: String, example: String) throws -> URL {
     let url = URL(fileURLWithPath: path)
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
       throw ToolInputError("\(flag) \(path) is a directory; give a file name such as \(path)/\(example)")
+    }
+    do {
+      try AtomicFile.checkWritable(path)
+    } catch {
+      throw ToolInputError("\(flag): \(error)")
     }
     let directory = url.deletingLastPathComponent()
     guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -145,7 +160,14 @@ public enum TrainingCommand {
     let bigram = try NGramModel(order: 2, dataset: dataset).averageLoss(on: dataset.val)
     let uniform = NGramModel.uniformLoss(vocabularySize: config.vocabSize)
     let batches = BatchBuffers(dataset: dataset, size: shape.batchSize, context: shape.context)
-    let initialLoss = try initialValidationLoss(model, batches: batches, count: options.evalBatches, seed: options.seed)
+    let initialLoss: Float
+    do {
+      initialLoss = try initialValidationLoss(model, batches: batches, count: options.evalBatches, seed: options.seed)
+    } catch let stop as TrainingInterrupted {
+      // Nothing trained yet: nothing to save or report.
+      env.note("interrupted by \(stop.signal) during the initial loss estimate; nothing was trained or saved")
+      return stop.signal.exitStatus
+    }
 
     let trainer = try Trainer(model: model, options: TrainingOptions(
       steps: options.steps, schedule: .constant(options.learningRate),
@@ -192,10 +214,14 @@ public enum TrainingCommand {
     let completed = trainer.completedSteps
     if summary != nil, evaluations.isEmpty {
       // --steps 0: nothing trained, but the report still gives the model's losses.
-      evaluations.append(EvaluationReport(
-        step: 0,
-        train_loss: try trainer.estimateLoss(.train, batches: options.evalBatches, nextBatch: batches.next),
-        val_loss: try trainer.estimateLoss(.val, batches: options.evalBatches, nextBatch: batches.next)))
+      do {
+        evaluations.append(EvaluationReport(
+          step: 0,
+          train_loss: try trainer.estimateLoss(.train, batches: options.evalBatches, nextBatch: batches.next),
+          val_loss: try trainer.estimateLoss(.val, batches: options.evalBatches, nextBatch: batches.next)))
+      } catch let stop as TrainingInterrupted {
+        interruption = stop.signal
+      }
     }
     if let outURL {
       try model.saveCheckpoint(to: outURL, tokenizer: dataset.tokenizer, step: completed)
@@ -280,7 +306,11 @@ final class BatchBuffers {
   }
 
   /// Fresh random windows of `split`.
+  ///
+  /// Every long loop of `lesson train` (the initial estimate, training, the periodic and final
+  /// estimates) draws its batches here, so this is where a signal stops them, within one batch.
   func next(_ split: Split, _ generator: inout SeededGenerator) throws -> TokenBatch {
+    if let signal = Interrupts.pending { throw TrainingInterrupted(signal: signal) }
     switch split {
     case .train:
       try dataset.fill(&train, split: .train, using: &generator)

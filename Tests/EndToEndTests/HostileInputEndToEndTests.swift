@@ -25,7 +25,7 @@ import Testing
     let directory = try TemporaryDirectory()
     try Self.lesson.write(toFile: directory.path + "/real.md", atomically: false, encoding: .utf8)
     try FileManager.default.createSymbolicLink(atPath: directory.path + "/link.md", withDestinationPath: "real.md")
-    let output = try LessonBinary.run(["check", directory.path + "/link.md"])
+    let output = try LessonBinary.runTestbed(["check", directory.path + "/link.md"])
     #expect(output.status == 0, "\(output.stderr)")
     #expect(output.stdout.contains("link.md:8 selftest-sum-of-range pass"), "\(output.stdout)")
   }
@@ -37,7 +37,7 @@ import Testing
     try FileManager.default.createSymbolicLink(atPath: directory.path + "/to-null.md", withDestinationPath: "/dev/null")
     for (path, phrase) in [(fifo, "it is a FIFO (named pipe)"), (directory.path + "/to-null.md", "it is a character device")] {
       for command in ["check", "run", "show", "lint"] {
-        let output = try LessonBinary.run([command, path])
+        let output = try LessonBinary.runTestbed([command, path])
         #expect(output.status == 2, "\(command) \(path): \(output.stderr)")
         #expect(output.stderr.contains("\(path):1") && output.stderr.contains(phrase), "\(output.stderr)")
       }
@@ -51,7 +51,7 @@ import Testing
     try "# T\n\n[1](check:\(huge))\n\n[2](check:selftest-mean \"tol=\(huge)\")\n".write(toFile: path, atomically: false, encoding: .utf8)
     // check and run refuse the lesson (2); lint reports its problems on stdout (1).
     for (command, status) in [("check", Int32(2)), ("run", 2), ("lint", 1)] {
-      let output = try LessonBinary.run([command, path])
+      let output = try LessonBinary.runTestbed([command, path])
       let text = output.stdout + output.stderr
       #expect(output.status == status, "\(command)")
       #expect(text.utf8.count < 4_000, "\(command): \(text.utf8.count) bytes")
@@ -84,20 +84,20 @@ import Testing
     let root = try makePackage(lesson: Array(drifted.utf8))
     let path = root.path + "/Lessons/00_drift.md"
     #expect(chmod(path, 0o600) == 0)
-    let sync = try LessonBinary.run(["sync", "drift"], in: root.path)
+    let sync = try LessonBinary.runTestbed(["sync", "drift"], in: root.path)
     #expect(sync.status == 0, "\(sync.stderr)")
     let after = try Data(contentsOf: URL(fileURLWithPath: path))
     let expected = drifted.replacingOccurrences(of: "Array(1...99)", with: "Array(1...100)")
     #expect(after == Data(expected.utf8), "\(String(decoding: after, as: UTF8.self).debugDescription)")
     #expect(mode(path) == 0o600)
-    #expect(try LessonBinary.run(["sync", "drift", "--check"], in: root.path).status == 0)
+    #expect(try LessonBinary.runTestbed(["sync", "drift", "--check"], in: root.path).status == 0)
   }
 
   @Test func syncRefusesAHardLinkedLessonAndLeavesBothNames() throws {
     let root = try makePackage(lesson: Array((DriftEndToEndTests.lesson + "\n").utf8))
     let path = root.path + "/Lessons/00_drift.md"
     #expect(link(path, root.path + "/other-name.md") == 0)
-    let sync = try LessonBinary.run(["sync", "drift"], in: root.path)
+    let sync = try LessonBinary.runTestbed(["sync", "drift"], in: root.path)
     #expect(sync.status == 2)
     #expect(sync.stderr.contains("2 hard links"), "\(sync.stderr)")
     #expect(sync.stderr.contains("break the link first"))
@@ -105,5 +105,34 @@ import Testing
     #expect(other.contains("Array(1...99)"))
     var info = stat()
     #expect(stat(path, &info) == 0 && info.st_nlink == 2)
+  }
+}
+
+/// A progress file edited by hand (or by another tool) is checked against the lesson.
+@Suite(.enabled(if: TmuxSession.isAvailable, "tmux is not installed (make test installs it); interactive tests skipped"))
+struct ForeignProgressEndToEndTests {
+  @Test func claimsAndStepsTheLessonDoesNotHaveAreNotCounted() throws {
+    let state = TemporaryStateHome()
+    defer { state.remove() }
+    do {
+      let session = try TmuxSession(["run", "selftest"], binary: LessonBinary.testbedPath, environment: state.environment)
+      defer { session.kill() }
+      #expect(session.waitFor("⏎ run · s skip") != nil)
+      try session.send("q")
+      #expect(session.waitFor("EXIT=0") != nil)
+    }
+    let file = try #require(state.progressFiles.first)
+    var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+    json["claims"] = ["999": true, "0": false]
+    json["steps"] = ["bogus": "failed"]
+    try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: file))
+    let session = try TmuxSession(["run", "selftest", "--resume"], binary: LessonBinary.testbedPath, environment: state.environment)
+    defer { session.kill() }
+    let screen = try #require(session.waitFor("ignoring the saved progress", "┌ step selftest-make-range"))
+    // Adopted, the file would have shown "claims passed 1/7" (claim #1000 counted) and resumed.
+    #expect(screen.contains("claims passed 0/7"), "\(screen)")
+    #expect(!screen.contains("resumed at"))
+    try session.send("q")
+    #expect(session.waitFor("EXIT=0") != nil)
   }
 }
