@@ -5,8 +5,6 @@ import Pretraining
 public enum AllBundles {
   public static let list: [LessonBundle] = [
     EngineSelfTest.bundle,
-    PretrainLesson.bundle,
-    PretrainLesson.extraClaimsBundle,
     SFTLesson.bundle,
     SoftmaxExample.bundle,
   ]
