@@ -12,7 +12,7 @@ struct Lesson: ParsableCommand {
     version: LessonKitVersion.string,
     // Reading and checking lessons first, then the numeric tools, then authoring.
     subcommands: [
-      Run.self, Check.self, List.self, Show.self, Lint.self, Sync.self,
+      Run.self, Check.self, List.self, Show.self, Params.self, Lint.self, Sync.self, Cache.self,
       Train.self, Sample.self, Bench.self, Corpus.self, Play.self,
       New.self,
     ],
@@ -35,10 +35,26 @@ struct GlobalOptions: ParsableArguments {
   }
 }
 
-/// Where lesson steps may also write their charts as SVG files.
-struct PlotOptions: ParsableArguments {
+/// What one run of a lesson is configured with: `run`, `check` and `build` declare it once.
+struct RunSettingsOptions: ParsableArguments {
+  @Option(help: "The lesson seed.")
+  var seed: UInt64 = 1337
+
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp("Change a lesson parameter; repeatable (`lesson params LESSON` lists them).", valueName: "name=value"))
+  var assignments: [String] = []
+
+  @Flag(help: "Compute every step afresh: neither read nor write the result cache.")
+  var noCache = false
+
   @Option(help: "Also write the steps' charts (e.g. the loss curve) as SVG files into this existing directory.")
   var plots: String?
+
+  /// The engine's form of these options.
+  var configuration: RunConfiguration {
+    RunConfiguration(seed: seed, assignments: assignments, useCache: !noCache, plotDirectory: plots)
+  }
 
   func validate() throws {
     guard let plots else { return }
