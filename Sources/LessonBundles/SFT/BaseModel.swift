@@ -40,11 +40,9 @@ extension SFTLesson {
       let steps = context[fineTuningSteps]
       let schedule = trainingOptions(steps: steps, peak: context[learningRate], seed: context.seed).schedule
       let peak = schedule.peak(over: steps), last = schedule.rate(atStep: steps - 1)
-      context.table("the base model and the fine-tuning schedule", headers: ["", ""], rows: [
-        ["d, L, h, T, V", "\(config.embeddingSize), \(config.layerCount), \(config.headCount), \(config.contextLength), \(config.vocabSize)"],
-        ["parameters", "\(config.parameterCount)"],
-        ["learning rate", "\(schedule.rate(atStep: 0)) at step 0, \(peak.rate) from step \(peak.step), \(last) at step \(steps - 1)"],
-      ])
+      context.text("d, L, h, T, V = \(config.embeddingSize), \(config.layerCount), \(config.headCount), \(config.contextLength), "
+        + "\(config.vocabSize): \(config.parameterCount) parameters. Fine-tuning learning rate: \(schedule.rate(atStep: 0)) at step 0, "
+        + "\(peak.rate) from step \(peak.step), \(last) at step \(steps - 1).")
       context.measure("sft-embedding-size", config.embeddingSize)
       context.measure("sft-layer-count", config.layerCount)
       context.measure("sft-head-count", config.headCount)

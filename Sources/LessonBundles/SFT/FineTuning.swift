@@ -63,8 +63,8 @@ extension SFTLesson {
     ) { context in
       let data = try context.require(dataKey)
       let models = try [baseKey, fineTunedKey, unmaskedKey].map { try context.require($0).makeModel() }
-      let promptLosses = try models.map { try promptLoss(of: $0, data: data) }
-      let responseLosses = try models.map { try responseLoss(of: $0, data: data) }
+      let losses = try models.map { try heldOutLosses(of: $0, data: data) }
+      let promptLosses = losses.map(\.prompt), responseLosses = losses.map(\.response)
       let accuracies = try models.map { try answers(of: $0, to: data.heldOut, tokenizer: data.tokenizer).accuracy }
       let marker = try data.tokenizer.encode(String(ChatTemplate.promptStart))
       let fromMarker = try models.map { "<" + data.tokenizer.decode(try $0.generate(prompt: marker, count: 40, greedy: true)) }
@@ -89,19 +89,15 @@ extension SFTLesson {
     }
   }
 
-  /// Mean loss on the prompt targets of the held-out pairs (padding excluded).
-  static func promptLoss(of model: MiniGPT, data: AdditionData) throws -> Double {
+  /// Mean loss of `model` on the held-out pairs' prompt targets and on their response targets (padding excluded).
+  static func heldOutLosses(of model: MiniGPT, data: AdditionData) throws -> (prompt: Double, response: Double) {
     let rows = Array(data.heldOut.indices), context = model.config.contextLength
     let full = try data.pairs(.val, masksPrompt: false).batch(rows: rows, context: context)
-    let masked = try data.pairs(.val).batch(rows: rows, context: context).targets
+    let graded = try data.pairs(.val).batch(rows: rows, context: context).targets
     _ = try model.forward(full)
     let nll = try model.positionLosses().values
-    let prompt = full.targets.indices.filter { full.targets[$0] != ignoreIndex && masked[$0] == ignoreIndex }
-    return prompt.reduce(0.0) { $0 + Double(nll[$1]) } / Double(max(prompt.count, 1))
-  }
-
-  /// Mean loss on the response targets of the held-out pairs.
-  static func responseLoss(of model: MiniGPT, data: AdditionData) throws -> Double {
-    Double(try model.forward(try data.pairs(.val).batch(rows: Array(data.heldOut.indices), context: model.config.contextLength)))
+    func mean(_ positions: [Int]) -> Double { positions.reduce(0.0) { $0 + Double(nll[$1]) } / Double(max(positions.count, 1)) }
+    return (mean(full.targets.indices.filter { full.targets[$0] != ignoreIndex && graded[$0] == ignoreIndex }),
+            mean(graded.indices.filter { graded[$0] != ignoreIndex }))
   }
 }

@@ -5,15 +5,9 @@ import Pretraining
 /// A trained model and what its run recorded, stored by the result cache as one safetensors
 /// checkpoint whose metadata also carries the record; reading it back validates every byte.
 struct TrainedModel: CacheableState {
+  /// Loss per step, the final estimate, rows of the last forward pass, and the options minus the run's length.
   struct Record: Codable, Equatable {
-    /// Training loss at every step.
-    var losses: [Float]
-    /// The last loss estimate, after the final step.
-    var trainLoss: Float, valLoss: Float
-    /// Rows of the run's last forward pass.
-    var batchRows: Int
-    /// Everything about the options except the run's length, for comparing two runs.
-    var recipe: String
+    var losses: [Float], trainLoss: Float, valLoss: Float, batchRows: Int, recipe: String
   }
   static let recordKey = "lesson.sft.run"
   var checkpoint: ModelCheckpoint
