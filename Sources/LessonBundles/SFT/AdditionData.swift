@@ -43,8 +43,8 @@ extension SFTLesson {
       measures: ["sft-question-count", "sft-train-count", "sft-held-out-unseen", "sft-two-digit-answers",
                  "sft-longest-pair", "sft-prompt-target"]
     ) { context in
-      let tokenizer = try context.require(corpusKey).tokenizer
       // lesson:begin sft-addition-data
+      let tokenizer = try context.require(corpusKey).tokenizer             // the vocabulary of section 1
       var rng = SeededGenerator(seed: context.seed)
       var questions = (0...9).flatMap { a in (0...9).map { b in AdditionQuestion(a: a, b: b) } }
       for i in stride(from: questions.count - 1, to: 0, by: -1) {          // seeded shuffle

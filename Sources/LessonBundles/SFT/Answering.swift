@@ -45,12 +45,12 @@ extension SFTLesson {
     Step(
       "sft-before", reads: [baseKey, dataKey], measures: ["sft-accuracy-before", "sft-digit-probability-before"]
     ) { context in
-      let base = try context.require(baseKey).makeModel()
-      let data = try context.require(dataKey)
-      let tokenizer = data.tokenizer
       // lesson:begin sft-before
-      let report = try answers(of: base, to: data.heldOut, tokenizer: tokenizer)   // greedy, up to "#"
+      let base = try context.require(baseKey).makeModel()                          // the model of section 2
+      let data = try context.require(dataKey)
+      let report = try answers(of: base, to: data.heldOut, tokenizer: data.tokenizer)   // greedy, up to "#"
       // lesson:end
+      let tokenizer = data.tokenizer
       context.table("held-out questions, base model", headers: answerHeaders, rows: report.rows(8))
       let prompt = data.heldOut[0].templatedPrompt
       let continued = try base.generate(prompt: try tokenizer.encode(prompt), count: 60, greedy: true)

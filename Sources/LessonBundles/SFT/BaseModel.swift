@@ -56,8 +56,8 @@ extension SFTLesson {
       "sft-pretrain", reads: [corpusKey], writes: [baseKey], parameters: [pretrainingSteps, learningRate],
       measures: ["sft-batch-size", "sft-base-val-loss", "sft-base-below-unigram"]
     ) { context in
-      let corpus = try context.require(corpusKey)
       // lesson:begin sft-pretrain
+      let corpus = try context.require(corpusKey)                      // section 1's text and vocabulary
       let model = try MiniGPT(config: baseConfig(vocabSize: corpus.tokenizer.vocabularySize), seed: context.seed, threads: trainingThreads)
       let base = try train(model, corpus.tokenizer, steps: context[pretrainingSteps], phase: "pretraining", in: context) { split, rng in
         try corpus.batch(split: split, size: batchSize, context: model.config.contextLength, using: &rng)   // random corpus windows

@@ -47,9 +47,9 @@ extension SFTLesson {
     }
 
     Step("sft-without-mask", reads: [baseKey, dataKey], writes: [unmaskedKey], parameters: [fineTuningSteps, learningRate]) { context in
-      let base = try context.require(baseKey)
-      let data = try context.require(dataKey)
       // lesson:begin sft-without-mask
+      let base = try context.require(baseKey)                          // the same base model and pairs
+      let data = try context.require(dataKey)
       let unmasked = try fineTune(base, on: data, masksPrompt: false, in: context)   // the same run, every target graded
       // lesson:end
       context[unmaskedKey] = unmasked

@@ -11,8 +11,8 @@ extension SFTLesson {
       measures: ["sft-graded-positions", "sft-masked-positions-are-free", "sft-response-positions-are-graded",
                  "sft-loss-is-response-mean", "sft-prompt-share"]
     ) { context in
-      let data = try context.require(dataKey)
       // lesson:begin sft-mask-probe
+      let data = try context.require(dataKey)
       let model = try context.require(baseKey).makeModel()
       let batch = try data.pairs(.train).batch(rows: Array(0..<context[probePairs]), context: model.config.contextLength)
       let loss = try model.forward(batch)              // the pretraining loss, unchanged
