@@ -20,7 +20,7 @@ extension SFTLesson {
       context[corpusKey] = corpus
       let corpusOnly = try CharTokenizer(text: Corpus.shakespeare)
       let added = tokenizer.scalars.filter { corpusOnly.id(of: $0) == nil }
-      let inCorpus = Set(corpus.tokens(.train) + corpus.tokens(.val)).intersection(added.compactMap(tokenizer.id(of:)))
+      let inCorpus = Set(corpus.tokens(.train)).union(corpus.tokens(.val)).intersection(added.compactMap(tokenizer.id(of:)))
       context.text("Vocabulary: \(corpusOnly.vocabularySize) corpus characters + \(added.count) new ones "
         + "(\(added.map { String($0) }.joined(separator: " "))) = \(tokenizer.vocabularySize) tokens.")
       context.measure("sft-corpus-vocabulary", corpusOnly.vocabularySize)
