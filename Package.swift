@@ -62,6 +62,7 @@ let package = Package(
     .target(
       name: "LessonBundles",
       dependencies: ["LessonKit", "Pretraining"],
+      exclude: ["SFT"],
       swiftSettings: numericSettings
     ),
 

@@ -7,7 +7,6 @@ public enum AllBundles {
     EngineSelfTest.bundle,
     PretrainLesson.bundle,
     PretrainLesson.extraClaimsBundle,
-    SFTLesson.bundle,
     SoftmaxExample.bundle,
   ]
 }
