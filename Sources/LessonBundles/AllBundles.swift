@@ -6,7 +6,6 @@ public enum AllBundles {
   public static let list: [LessonBundle] = [
     EngineSelfTest.bundle,
     PretrainLesson.bundle,
-    PretrainLesson.extraClaimsBundle,
     SoftmaxExample.bundle,
   ]
 }
