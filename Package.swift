@@ -83,7 +83,7 @@ let package = Package(
     // The course: the lessons' steps and checks.
     .target(
       name: "LessonBundles",
-      dependencies: ["LessonKit", "LessonWidgets", "Pretraining"],
+      dependencies: ["LessonKit", "LessonWidgets", "Pretraining", "Safetensors"],
       swiftSettings: numericSettings
     ),
     // The whole `lesson` command line (every subcommand, its options and exit statuses) for any set of bundles.

@@ -1,6 +1,7 @@
 import Foundation
 import LessonKit
 import Pretraining
+import Safetensors
 
 /// A trained model and what its run recorded, stored by the result cache as one safetensors
 /// checkpoint whose metadata also carries the record; reading it back validates every byte.

@@ -105,17 +105,19 @@ public final class AdamW {
     _ gradients: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
     _ v: UnsafeMutablePointer<Float>, _ k: StepConstants
   ) {
-    let c = k.hyper
-    let decay: Float = decays ? k.decay : 1
+    // lesson:begin adamw-update
+    let (beta1, beta2, epsilon) = (k.hyper.beta1, k.hyper.beta2, k.hyper.epsilon)
+    let stepSize = k.stepSize        // lr / (1 − β₁ᵗ): the step, with m's bias correction folded in
+    let correction2 = k.correction2  // √(1 − β₂ᵗ): v's bias correction, applied under the root
+    let decay: Float = decays ? k.decay : 1  // 1 − lr·λ (biases and layer norms do not decay)
     for i in range {
-      // lesson:begin adamw-update
       let g = gradients[i]
       parameters[i] *= decay  // decoupled weight decay: θ ← θ − lr·λ·θ
-      m[i] = c.beta1 * m[i] + (1 - c.beta1) * g
-      v[i] = c.beta2 * v[i] + (1 - c.beta2) * g * g
-      parameters[i] -= k.stepSize * m[i] / (v[i].squareRoot() / k.correction2 + c.epsilon)
-      // lesson:end
+      m[i] = beta1 * m[i] + (1 - beta1) * g
+      v[i] = beta2 * v[i] + (1 - beta2) * g * g
+      parameters[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + epsilon)
     }
+    // lesson:end
   }
 
   /// Takes one step on a model's parameters with its current gradients.
