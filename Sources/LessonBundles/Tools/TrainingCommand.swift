@@ -147,12 +147,12 @@ public enum TrainingCommand {
     let bigram = try NGramModel(order: 2, dataset: dataset).averageLoss(on: dataset.val)
     let uniform = NGramModel.uniformLoss(vocabularySize: config.vocabSize)
     let batches = BatchBuffers(dataset: dataset, size: shape.batchSize, context: shape.context)
-    let initialLoss = try initialValidationLoss(model, batches: batches, count: options.evalBatches, seed: options.seed)
 
     let trainer = try Trainer(model: model, options: TrainingOptions(
       steps: options.steps, schedule: .constant(options.learningRate),
       optimizer: AdamW.Configuration(learningRate: options.learningRate),
       evalInterval: options.evalEvery, evalBatches: options.evalBatches, seed: options.seed))
+    let initial = try trainer.evaluate(nextBatch: batches.next)  // the untrained model's losses
     let display = ProgressBar(
       total: options.steps, label: "training", tokensPerStep: shape.batchSize * shape.context,
       isTTY: env.errIsTTY, width: env.width, write: env.err)
@@ -176,7 +176,7 @@ public enum TrainingCommand {
         return try batches.next(split, &generator)
       }, progress: { progress in
         if let e = progress.evaluation { evaluations.append(EvaluationReport(step: e.step, train_loss: e.train, val_loss: e.val)) }
-        stepSeconds.append(Double(shape.batchSize * shape.context) / max(progress.tokensPerSecond, 1e-9))
+        stepSeconds.append(progress.stepSeconds)
         stepLosses.append(Double(progress.loss))
         display.report(progress)
       })
@@ -195,10 +195,7 @@ public enum TrainingCommand {
     let completed = trainer.completedSteps
     if summary != nil, evaluations.isEmpty {
       // --steps 0: nothing trained, but the report still gives the model's losses.
-      evaluations.append(EvaluationReport(
-        step: 0,
-        train_loss: try trainer.estimateLoss(.train, batches: options.evalBatches, nextBatch: batches.next),
-        val_loss: try trainer.estimateLoss(.val, batches: options.evalBatches, nextBatch: batches.next)))
+      evaluations.append(EvaluationReport(step: 0, train_loss: initial.train, val_loss: initial.val))
     }
     if let outURL {
       try model.saveCheckpoint(to: outURL, tokenizer: dataset.tokenizer, step: completed)
@@ -217,7 +214,7 @@ public enum TrainingCommand {
     let last = evaluations.last
     let report = Report(
       steps: options.steps, completed_steps: completed, interrupted: interruption != nil,
-      train_loss: last?.train_loss, val_loss: last?.val_loss, initial_loss: initialLoss, uniform_loss: uniform,
+      train_loss: last?.train_loss, val_loss: last?.val_loss, initial_loss: initial.val, uniform_loss: uniform,
       bigram_val_loss: bigram, ms_per_step: median,
       tokens_per_second: median > 0 ? Double(shape.batchSize * shape.context) / (median / 1e3) : 0,
       seconds: Date().timeIntervalSince(started), parameters: model.parameterCount,
@@ -242,16 +239,6 @@ public enum TrainingCommand {
     return ToolExit.success
   }
 
-  /// Mean val loss of the untrained model, on batches from a stream of their own (training batches are unchanged).
-  private static func initialValidationLoss(_ model: MiniGPT, batches: BatchBuffers, count: Int, seed: UInt64) throws -> Float {
-    var generator = SeededGenerator(seed: seed ^ 0x1417_1A15_0000_0001)
-    var total: Double = 0
-    for _ in 0..<count {
-      total += Double(try model.forward(try batches.next(.val, &generator)))
-    }
-    return Float(total / Double(count))
-  }
-
   private static func printText(_ env: CommandEnvironment, _ report: Report) {
     if let val = report.val_loss, let train = report.train_loss {
       env.out("step \(report.completed_steps): train loss \(Format.fixed(train, 4)), val loss \(Format.fixed(val, 4))\n")
@@ -263,34 +250,5 @@ public enum TrainingCommand {
     env.out("  \(Format.fixed(report.ms_per_step, report.ms_per_step < 10 ? 3 : 1)) ms/step · \(Format.grouped(Int(report.tokens_per_second.rounded()))) tokens/s · "
       + "\(Format.grouped(report.parameters)) parameters (\(Format.grouped(report.non_embedding_parameters)) non-embedding) · "
       + "\(Format.fixed(report.seconds, 1)) s\n")
-  }
-}
-
-// MARK: - Batches
-
-/// One reusable batch per split, refilled in place so training steps do not allocate.
-final class BatchBuffers {
-  private let dataset: CharDataset
-  private var train: TokenBatch
-  private var val: TokenBatch
-
-  init(dataset: CharDataset, size: Int, context: Int) {
-    self.dataset = dataset
-    let empty = TokenBatch(size: size, context: context, inputs: [TokenID](repeating: 0, count: size * context),
-                           targets: [TokenID](repeating: 0, count: size * context))
-    train = empty
-    val = empty
-  }
-
-  /// Fresh random windows of `split`.
-  func next(_ split: Split, _ generator: inout SeededGenerator) throws -> TokenBatch {
-    switch split {
-    case .train:
-      try dataset.fill(&train, split: .train, using: &generator)
-      return train
-    case .val:
-      try dataset.fill(&val, split: .val, using: &generator)
-      return val
-    }
   }
 }
