@@ -31,6 +31,7 @@ test-deps:
 torch-deps: test-deps
 	@scripts/install-python-test-deps.sh --torch
 
+# Every product, including lesson-testbed (the end-to-end tests find it beside $(BIN)).
 build:
 	$(SWIFT) build -c release
 

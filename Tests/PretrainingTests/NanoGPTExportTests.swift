@@ -1,6 +1,8 @@
 import Foundation
 import Pretraining
+import Safetensors
 import Testing
+import TestSupport
 
 @Suite struct NanoGPTExportTests {
   @Test func everyTensorGetsNanoGPTsNameAndShapeAndTheHeadIsTied() throws {
@@ -36,7 +38,7 @@ import Testing
       .write(to: url)
   }
 
-  @Test(.enabled(if: DataTestSupport.torchAvailable, DataTestSupport.torchMissing))
+  @Test(.enabled(if: DataTestSupport.torchAvailable, Comment(rawValue: DataTestSupport.torchMissing)))
   func theExportLoadsStrictlyIntoNanoGPTsLayoutAndScoresAsSwift() throws {
     let python = try #require(DataTestSupport.python3)
     let (model, tokenizer) = try ModelCheckpointTests.trainedModel()

@@ -1,6 +1,8 @@
 import Foundation
 import Pretraining
+import Safetensors
 import Testing
+import TestSupport
 
 /// The PyTorch reference (Benchmarks/reference/minigpt_torch.py) against the Swift model and Trainer.
 ///
@@ -39,7 +41,7 @@ import Testing
     { split, generator in try dataset.batch(split: split, size: 2, context: 8, using: &generator) }
   }
 
-  @Test(.enabled(if: DataTestSupport.torchAvailable, DataTestSupport.torchMissing))
+  @Test(.enabled(if: DataTestSupport.torchAvailable, Comment(rawValue: DataTestSupport.torchMissing)))
   func theReferenceLoadsASwiftCheckpointAndScoresItAsSwiftDoes() throws {
     let (model, tokenizer) = try ModelCheckpointTests.trainedModel()
     let directory = try DataTestSupport.temporaryDirectory()
@@ -64,7 +66,7 @@ import Testing
     #expect(abs(first.train_loss - Double(swift.train)) < 1e-5, "reference \(first.train_loss), Swift \(swift.train)")
   }
 
-  @Test(.enabled(if: DataTestSupport.torchAvailable, DataTestSupport.torchMissing))
+  @Test(.enabled(if: DataTestSupport.torchAvailable, Comment(rawValue: DataTestSupport.torchMissing)))
   func theReferenceTrainsWithTheSwiftRecipeToTheSameLosses() throws {
     let dataset = try CharDataset(text: ModelCheckpointTests.corpus)
     let config = try MiniGPTConfig(vocabSize: dataset.tokenizer.vocabularySize, contextLength: 8,

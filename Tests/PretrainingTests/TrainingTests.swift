@@ -1,6 +1,7 @@
 import Foundation
 import Pretraining
 import Testing
+import TestSupport
 
 /// The trainer and the sampler end to end on tiny models.
 @Suite struct TrainingTests {

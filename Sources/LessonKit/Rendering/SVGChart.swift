@@ -3,7 +3,7 @@ import Foundation
 
 // MARK: - SVG line charts
 
-/// Writes line charts (loss curves) as standalone SVG files, for viewing outside the terminal.
+/// Writes line charts (a training run's curves, a step's series) as standalone SVG files, for viewing outside the terminal.
 ///
 /// The output is well-formed XML: one `<svg>` root with a white background, a frame, axis
 /// ticks with labels, an x and a y axis label, one polyline per series and a legend. Text is
@@ -14,7 +14,7 @@ public enum SVGChart {
 
   /// The SVG document for `series`.
   public static func lineChart(
-    _ series: [ChartSeries], title: String? = nil, xLabel: String = "step", yLabel: String = "loss",
+    _ series: [ChartSeries], title: String? = nil, xLabel: String = "step", yLabel: String = "",
     width: Int = 720, height: Int = 420
   ) -> String {
     let width = max(200, width)
@@ -104,9 +104,9 @@ public enum SVGChart {
 
   /// Writes the SVG for `series` to `path` atomically (temporary file, fsync, rename).
   ///
-  /// This is what `lesson train --plot loss.svg` calls with its train and val series.
+  /// `lesson train --plot FILE` calls it with its train and val series.
   public static func writeLineChart(
-    _ series: [ChartSeries], to path: String, title: String? = nil, xLabel: String = "step", yLabel: String = "loss",
+    _ series: [ChartSeries], to path: String, title: String? = nil, xLabel: String = "step", yLabel: String = "",
     width: Int = 720, height: Int = 420
   ) throws {
     try AtomicFile.write(

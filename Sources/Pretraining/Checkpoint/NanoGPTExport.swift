@@ -1,4 +1,5 @@
 import Foundation
+import Safetensors
 
 /// A checkpoint under nanoGPT's `state_dict` names: what `lesson export --format nanogpt` writes.
 ///
