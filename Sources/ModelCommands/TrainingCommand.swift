@@ -223,7 +223,7 @@ public enum TrainingCommand {
     let display = TrainingProgressView(
       total: recipe.steps, tokensPerStep: shape.batchSize * shape.context, display: env.progressDisplay())
     var noticed = false
-    let started = Date()
+    let started = MonotonicClock.now()
     var summary: TrainingSummary?
     var evaluations: [EvaluationReport] = []
     var stepSeconds: [Double] = []
@@ -287,7 +287,7 @@ public enum TrainingCommand {
       train_loss: last?.train_loss, val_loss: last?.val_loss, initial_loss: initial.val, uniform_loss: uniform,
       bigram_val_loss: bigram, ms_per_step: median,
       tokens_per_second: median > 0 ? Double(shape.batchSize * shape.context) / (median / 1e3) : 0,
-      seconds: Date().timeIntervalSince(started), parameters: model.parameterCount,
+      seconds: MonotonicClock.seconds(since: started), parameters: model.parameterCount,
       non_embedding_parameters: model.nonEmbeddingParameterCount, vocab: config.vocabSize,
       config: ConfigReport(vocab_size: config.vocabSize, d: config.embeddingSize, layers: config.layerCount,
                            heads: config.headCount, context: config.contextLength, batch: shape.batchSize),
