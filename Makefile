@@ -1,6 +1,9 @@
 # The two commands a newcomer needs:
 #   make lesson   install what is missing, build release, run the pretraining lesson
 #   make test     install what is missing, run every test and check every lesson
+# PyTorch (about 2.8 GB of CUDA wheels from PyPI, so not part of `make test`):
+#   make bench     Swift against the PyTorch reference, lesson and shakespeare-char shapes, in one run
+#   make interop   the tests that need PyTorch (reference, nanoGPT export), required to run, not skipped
 # Hardening (not part of `make test`):
 #   make fuzz SECONDS=N   libFuzzer on lesson loading, parsing, binding, rendering, claim numbers
 #   make sanitize         the test suite under AddressSanitizer, then ThreadSanitizer
@@ -8,8 +11,10 @@
 SWIFT ?= swift
 BIN   := .build/release/lesson
 LESSONS := $(wildcard Lessons/*.md) $(wildcard Lessons/examples/*.md)
+# The Python test tools' virtual environment (scripts/install-python-test-deps.sh; PEP 668).
+PYTHON := $(abspath .build/python-venv/bin/python3)
 
-.PHONY: lesson test deps test-deps build unit-tests check-lessons bench clean fuzz sanitize
+.PHONY: lesson test deps test-deps torch-deps build unit-tests check-lessons bench interop clean fuzz sanitize
 
 lesson: deps build
 	$(BIN) run pretrain
@@ -23,19 +28,26 @@ test-deps:
 	@LESSON_WITH_TEST_TOOLS=1 scripts/install-deps.sh
 	@scripts/install-python-test-deps.sh
 
+torch-deps: test-deps
+	@scripts/install-python-test-deps.sh --torch
+
 # Every product, including lesson-testbed (the end-to-end tests find it beside $(BIN)).
 build:
 	$(SWIFT) build -c release
 
 unit-tests: build
-	LESSON_BINARY=$(abspath $(BIN)) $(SWIFT) test -c release
+	LESSON_BINARY=$(abspath $(BIN)) LESSON_PYTHON=$(PYTHON) $(SWIFT) test -c release
 
 check-lessons: build
 	scripts/check-lessons.sh $(BIN) $(LESSONS)
 	$(BIN) lint --claims $(LESSONS)
 
-bench: deps build
-	Benchmarks/compare.sh
+bench: torch-deps build
+	LESSON_PYTHON=$(PYTHON) Benchmarks/compare.sh
+
+# LESSON_REQUIRE_TORCH=1: a PyTorch test that cannot import torch fails instead of skipping.
+interop: torch-deps build
+	LESSON_BINARY=$(abspath $(BIN)) LESSON_PYTHON=$(PYTHON) LESSON_REQUIRE_TORCH=1 $(SWIFT) test -c release --filter TorchInterop
 
 SECONDS ?= 60
 fuzz: deps

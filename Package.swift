@@ -90,7 +90,7 @@ let package = Package(
     .target(
       name: "LessonCommandLine",
       dependencies: [
-        "LessonKit", "LessonWidgets", "ModelCommands",
+        "LessonKit", "LessonWidgets", "ModelCommands", "Pretraining",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -1,30 +1,32 @@
-import ArgumentParser
 import Foundation
 import LessonKit
 import Pretraining
 
 // MARK: - lesson bench
 
-/// What `lesson bench` times: the command line's only declaration of its flags.
-public struct BenchCommandOptions: ParsableArguments, Sendable {
-  @OptionGroup public var shape: ModelShapeOptions
+/// What `lesson bench` times.
+public struct BenchCommandOptions: Sendable, Equatable {
+  public var shape: ModelShapeOptions
+  /// Timed steps.
+  public var steps: Int
+  /// Untimed steps first.
+  public var warmupSteps: Int
+  /// Seeds the initialization and the batches.
+  public var seed: UInt64
+  /// Print one JSON object on stdout instead of the text report.
+  public var json: Bool
 
   /// Most timed (and most warm-up) steps one run takes.
   public static let maximumSteps = 1_000_000
 
-  @Option(help: "Timed steps (after the warm-up).")
-  public var steps = 50
-
-  @Option(name: .customLong("warmup"), help: "Untimed warm-up steps.")
-  public var warmupSteps = 5
-
-  @Option(help: "Seeds the initialization and the batches.")
-  public var seed: UInt64 = 1337
-
-  @Flag(help: "Print one JSON object on stdout.")
-  public var json = false
-
-  public init() {}
+  public init(shape: ModelShapeOptions = ModelShapeOptions(), steps: Int = 50, warmupSteps: Int = 5,
+              seed: UInt64 = 1337, json: Bool = false) {
+    self.shape = shape
+    self.steps = steps
+    self.warmupSteps = warmupSteps
+    self.seed = seed
+    self.json = json
+  }
 }
 
 /// `lesson bench`: times training steps and sets them against the machine's own sgemm speed.

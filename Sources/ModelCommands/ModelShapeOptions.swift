@@ -1,35 +1,35 @@
-import ArgumentParser
 import Foundation
 import LessonKit
 import Pretraining
 
 /// The corpus, model shape, batch and threads shared by `lesson train` and `lesson bench`.
-///
-/// Declared once, here: the command line includes it with `@OptionGroup`, and the defaults are
-/// the lesson's model (d=128, L=4, h=4, T=64, B=32) on two threads.
-public struct ModelShapeOptions: ParsableArguments, Sendable {
-  @Option(help: "A UTF-8 text file to train on (default: the embedded Shakespeare).", completion: .file())
+public struct ModelShapeOptions: Sendable, Equatable {
+  /// A UTF-8 text file; nil = the embedded Shakespeare.
   public var corpus: String?
+  /// Windows per batch (B).
+  public var batchSize: Int
+  /// Tokens per window and the model's context length (T).
+  public var context: Int
+  /// Width of the residual stream (d).
+  public var embeddingSize: Int
+  /// Transformer blocks (L).
+  public var layers: Int
+  /// Attention heads (h).
+  public var heads: Int
+  /// Data-parallel workers.
+  public var threads: Int
 
-  @Option(name: .customLong("batch"), help: "Windows per batch (B).")
-  public var batchSize = 32
-
-  @Option(help: "Tokens per window, the model's context length (T).")
-  public var context = 64
-
-  @Option(name: .customLong("d"), help: "Width of the residual stream (d).")
-  public var embeddingSize = 128
-
-  @Option(help: "Transformer blocks (L).")
-  public var layers = 4
-
-  @Option(help: "Attention heads (h); must divide d.")
-  public var heads = 4
-
-  @Option(help: "Data-parallel worker threads.")
-  public var threads = 2
-
-  public init() {}
+  /// The lesson's model (d=128, L=4, h=4, T=64, B=32) on two threads.
+  public init(corpus: String? = nil, batchSize: Int = 32, context: Int = 64, embeddingSize: Int = 128,
+              layers: Int = 4, heads: Int = 4, threads: Int = 2) {
+    self.corpus = corpus
+    self.batchSize = batchSize
+    self.context = context
+    self.embeddingSize = embeddingSize
+    self.layers = layers
+    self.heads = heads
+    self.threads = threads
+  }
 
   /// Most worker threads accepted; more only adds gradient slabs to sum.
   public static let maximumThreads = 256

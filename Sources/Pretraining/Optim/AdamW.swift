@@ -53,6 +53,44 @@ public final class AdamW {
     self.groups = groups ?? [Group(range: 0..<parameterCount, decays: true)]
   }
 
+  /// AdamW's whole state between steps: what a resumed run needs to step exactly as the first would have.
+  public struct State: Sendable, Equatable {
+    /// Steps taken (t in the bias corrections).
+    public var stepCount: Int
+    /// First moments m, one per parameter.
+    public var firstMoment: [Float]
+    /// Second moments v, one per parameter.
+    public var secondMoment: [Float]
+
+    public init(stepCount: Int, firstMoment: [Float], secondMoment: [Float]) {
+      self.stepCount = stepCount
+      self.firstMoment = firstMoment
+      self.secondMoment = secondMoment
+    }
+  }
+
+  /// A copy of the step count and both moments.
+  public var state: State {
+    State(stepCount: stepCount, firstMoment: firstMoment.toArray(), secondMoment: secondMoment.toArray())
+  }
+
+  /// Continues from `state`: the next step is the one the optimizer that saved it would have taken.
+  ///
+  /// - Throws: ``TrainingError/invalidOptions(_:)`` when the moments do not have one value per parameter.
+  public func restore(_ state: State) throws {
+    let count = firstMoment.count
+    guard state.stepCount >= 0, state.firstMoment.count == count, state.secondMoment.count == count else {
+      throw TrainingError.invalidOptions(
+        "optimizer state for \(state.firstMoment.count) values (step \(state.stepCount)) does not fit \(count) parameters")
+    }
+    guard state.secondMoment.allSatisfy({ $0 >= 0 && $0.isFinite }), state.firstMoment.allSatisfy(\.isFinite) else {
+      throw TrainingError.invalidOptions("optimizer moments hold NaN, infinite or negative second moments")
+    }
+    stepCount = state.stepCount
+    firstMoment.copy(from: state.firstMoment)
+    secondMoment.copy(from: state.secondMoment)
+  }
+
   /// Creates an optimizer for a model, decaying its 2-D tensors (matrices, embeddings) only.
   public convenience init(model: MiniGPT, configuration: Configuration = Configuration()) {
     let groups = model.layout.entries.map { Group(range: $0.range, decays: $0.isDecayed) }
