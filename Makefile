@@ -2,7 +2,7 @@
 #   make lesson   install what is missing, build release, run the pretraining lesson
 #   make test     install what is missing, run every test and check every lesson
 # Hardening (not part of `make test`):
-#   make fuzz SECONDS=N   libFuzzer on lesson loading, parsing, binding, rendering, claim numbers
+#   make fuzz SECONDS=N   libFuzzer, N s per target: lesson loading/parsing/rendering; the checkpoint reader and corpus decoder
 #   make sanitize         the test suite under AddressSanitizer, then ThreadSanitizer
 
 SWIFT ?= swift
