@@ -5,7 +5,7 @@
 #   make bench     Swift against the PyTorch reference, lesson and shakespeare-char shapes, in one run
 #   make interop   the tests that need PyTorch (reference, nanoGPT export), required to run, not skipped
 # Hardening (not part of `make test`):
-#   make fuzz SECONDS=N   libFuzzer on lesson loading, parsing, binding, rendering, claim numbers
+#   make fuzz SECONDS=N   libFuzzer, N s per target: lesson loading/parsing/rendering; the checkpoint reader and corpus decoder
 #   make sanitize         the test suite under AddressSanitizer, then ThreadSanitizer
 
 SWIFT ?= swift

@@ -1,4 +1,5 @@
 import Foundation
+import Safetensors
 
 // MARK: - libFuzzer entry point
 
@@ -7,7 +8,7 @@ import Foundation
 /// shapes against the model's layout, plus the streaming corpus decoder.
 ///
 /// It is compiled together with the Pretraining sources into one module (see `scripts/fuzz.sh`),
-/// so it reaches internal types (`CorpusEncoder`, `StrictJSON`); it is never part of the normal build.
+/// so it reaches internal types (`CorpusEncoder`, `ModelCheckpoint.parseConfig`); it is never part of the normal build.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func checkpointFuzzerTestOneInput(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
   let input = Array(UnsafeBufferPointer(start: bytes, count: count))

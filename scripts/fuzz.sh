@@ -64,14 +64,22 @@ build_lesson() {
 }
 
 build_checkpoint() {
+  # The safetensors format is a module of its own that Pretraining imports.
+  local format=()
+  while IFS= read -r file; do format+=("$file"); done < <(find Sources/Safetensors -name '*.swift' | sort)
+  if stale "$OUT/libSafetensors.a" "${format[@]}" "$OUT/libAtomicFiles.a"; then
+    echo "building $OUT/libSafetensors.a" >&2
+    fuzz_swiftc -module-name Safetensors -emit-module -emit-module-path "$OUT/modules/Safetensors.swiftmodule" \
+      -emit-library -static -o "$OUT/libSafetensors.a" "${format[@]}"
+  fi
   local sources=(Fuzz/CheckpointFuzzer.swift)
   while IFS= read -r file; do sources+=("$file"); done < <(find Sources/Pretraining -name '*.swift' | sort)
-  stale "$OUT/checkpoint-fuzzer" "${sources[@]}" "$OUT/libAtomicFiles.a" || return 0
+  stale "$OUT/checkpoint-fuzzer" "${sources[@]}" "$OUT/libAtomicFiles.a" "$OUT/libSafetensors.a" || return 0
   echo "building $OUT/checkpoint-fuzzer" >&2
   # shellcheck disable=SC2046
   fuzz_swiftc -module-name Pretraining -target-cpu haswell -enforce-exclusivity=unchecked -Xcc -fno-math-errno \
     -Xcc -fmodule-map-file=Sources/CBLAS/module.modulemap $(pkg-config --cflags-only-I openblas | sed 's/-I/-Xcc -I/g') \
-    $(pkg-config --cflags-only-I openblas) $(pkg-config --libs openblas) -L "$OUT" -lAtomicFiles \
+    $(pkg-config --cflags-only-I openblas) $(pkg-config --libs openblas) -L "$OUT" -lSafetensors -lAtomicFiles \
     "${sources[@]}" -o "$OUT/checkpoint-fuzzer"
 }
 

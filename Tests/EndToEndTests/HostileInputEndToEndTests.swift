@@ -107,32 +107,3 @@ import Testing
     #expect(stat(path, &info) == 0 && info.st_nlink == 2)
   }
 }
-
-/// A progress file edited by hand (or by another tool) is checked against the lesson.
-@Suite(.enabled(if: TmuxSession.isAvailable, "tmux is not installed (make test installs it); interactive tests skipped"))
-struct ForeignProgressEndToEndTests {
-  @Test func claimsAndStepsTheLessonDoesNotHaveAreNotCounted() throws {
-    let state = TemporaryStateHome()
-    defer { state.remove() }
-    do {
-      let session = try TmuxSession(["run", "selftest"], binary: LessonBinary.testbedPath, environment: state.environment)
-      defer { session.kill() }
-      #expect(session.waitFor("⏎ run · s skip") != nil)
-      try session.send("q")
-      #expect(session.waitFor("EXIT=0") != nil)
-    }
-    let file = try #require(state.progressFiles.first)
-    var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
-    json["claims"] = ["999": true, "0": false]
-    json["steps"] = ["bogus": "failed"]
-    try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: file))
-    let session = try TmuxSession(["run", "selftest", "--resume"], binary: LessonBinary.testbedPath, environment: state.environment)
-    defer { session.kill() }
-    let screen = try #require(session.waitFor("ignoring the saved progress", "┌ step selftest-make-range"))
-    // Adopted, the file would have shown "claims passed 1/7" (claim #1000 counted) and resumed.
-    #expect(screen.contains("claims passed 0/7"), "\(screen)")
-    #expect(!screen.contains("resumed at"))
-    try session.send("q")
-    #expect(session.waitFor("EXIT=0") != nil)
-  }
-}
