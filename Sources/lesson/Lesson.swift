@@ -12,7 +12,7 @@ struct Lesson: ParsableCommand {
     version: LessonKitVersion.string,
     // Reading and checking lessons first, then the numeric tools, then authoring.
     subcommands: [
-      Run.self, Check.self, List.self, Show.self, Lint.self, Sync.self,
+      Run.self, Check.self, Build.self, List.self, Show.self, Lint.self, Sync.self,
       Train.self, Sample.self, Bench.self, Corpus.self, Play.self,
       New.self,
     ],
