@@ -14,6 +14,9 @@ case "$(uname -s)" in
     if [ "${LESSON_WITH_TEST_TOOLS:-0}" = 1 ]; then
       command -v tmux >/dev/null || need_apt+=(tmux)
       command -v python3 >/dev/null || need_apt+=(python3 python3-pip)
+      # The page tests drive headless Chromium through WebDriver.
+      command -v chromium >/dev/null || need_apt+=(chromium)
+      command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
     fi
     if [ ${#need_apt[@]} -eq 0 ]; then exit 0; fi
     if command -v apt-get >/dev/null; then

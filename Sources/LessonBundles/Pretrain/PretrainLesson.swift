@@ -21,6 +21,7 @@ enum PretrainLesson {
     trainingLoop
     optimizerChoices
     ngramPredictor
+    nextCharacterWidget
     scaling
     sftBridge
   }

@@ -116,7 +116,7 @@ public enum BuildCommand {
 // MARK: - Pages
 
 /// The site's pages: one per lesson and an index.
-enum HTMLSite {
+public enum HTMLSite {
   static func lessonPage(_ lesson: Lesson, results: LessonResults) -> String {
     var renderer = HTMLLessonRenderer(lesson: lesson, results: results)
     let body = renderer.body()
@@ -163,5 +163,16 @@ enum HTMLSite {
     }
     body += "</ul>\n</main>\n"
     return HTMLPage.document(title: "Lessons", body: body)
+  }
+}
+
+extension HTMLSite {
+  /// A page holding one widget alone (e.g. `lesson play`'s explorer), in the lessons' page style.
+  public static func widgetPage(_ widget: Widget, title: String, introduction: String) -> String {
+    HTMLPage.document(
+      title: title,
+      body: "<main>\n<h1>\(HTMLText.escaped(title))</h1>\n<p>\(HTMLText.escaped(introduction))</p>\n"
+        + HTMLReport.widget(widget) + "</main>\n",
+      scripts: [widget.script])
   }
 }

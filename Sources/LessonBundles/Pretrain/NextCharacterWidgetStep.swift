@@ -1,0 +1,20 @@
+import LessonKit
+import Pretraining
+
+// MARK: - Section 10, in the browser: the next-character widget
+
+extension PretrainLesson {
+  /// Reports the widget of the lesson's HTML page: the bigram and trigram of `lesson play` and
+  /// the MiniGPT this lesson trained, exported from a checkpoint of it.
+  @LessonBundleBuilder static var nextCharacterWidget: [BundleEntry] {
+    Step("next-character-widget", after: ["train-lesson-model"]) { context in
+      let data = try context.require(datasetKey)
+      let trained = try context.require(trainedKey)
+      let ngrams = try PlayModels.ngrams().compactMap { $0 as? NGramCharacterModel }.map(NextCharacterWidget.model)
+      let checkpoint = try ModelCheckpoint(model: trained.model, tokenizer: data.tokenizer, step: trainingSteps)
+      let minigpt = try NextCharacterWidget.model(
+        checkpoint, summary: "the MiniGPT this lesson trained (\(trainingSteps) steps), its forward pass in JavaScript")
+      context.widget(try NextCharacterWidget.widget(models: ngrams + [minigpt]))
+    }
+  }
+}
