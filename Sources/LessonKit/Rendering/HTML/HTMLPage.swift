@@ -44,6 +44,7 @@ enum HTMLPage {
     h1 { font-size: 1.9rem; line-height: 1.25; }
     h2 { margin-top: 2.4rem; border-bottom: 1px solid var(--border); padding-bottom: .2rem; }
     code, pre, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .88em; }
+    p code, li code, h1 code, h2 code, h3 code, .claim { overflow-wrap: anywhere; }
     pre.code { background: var(--panel); border: 1px solid var(--border); border-radius: 6px; padding: .7rem .9rem;
       overflow-x: auto; line-height: 1.45; }
     pre.raw-html, code.raw-html { color: var(--muted); }
