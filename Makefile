@@ -23,6 +23,7 @@ test-deps:
 	@LESSON_WITH_TEST_TOOLS=1 scripts/install-deps.sh
 	@scripts/install-python-test-deps.sh
 
+# Every product, including lesson-testbed (the end-to-end tests find it beside $(BIN)).
 build:
 	$(SWIFT) build -c release
 

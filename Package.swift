@@ -26,8 +26,11 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .executable(name: "lesson", targets: ["lesson"]),
+    .library(name: "Safetensors", targets: ["Safetensors"]),
     .library(name: "Pretraining", targets: ["Pretraining"]),
     .library(name: "LessonKit", targets: ["LessonKit"]),
+    .library(name: "LessonBundles", targets: ["LessonBundles"]),
+    .library(name: "LessonCommandLine", targets: ["LessonCommandLine"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -46,41 +49,75 @@ let package = Package(
       providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
     ),
 
-    // MARK: - Libraries
+    // MARK: - Libraries, from the bottom of the dependency graph up
 
+    // Files written whole or not at all, and read failures said in plain words.
     .target(name: "AtomicFiles"),
+    // The safetensors file format (named F32 tensors, string metadata, a strict JSON header), usable on its own.
+    .target(name: "Safetensors", dependencies: ["AtomicFiles"]),
+    // The numeric library: tensors, layers, the MiniGPT model, AdamW, training, data, sampling, n-grams.
     .target(
       name: "Pretraining",
-      dependencies: ["AtomicFiles", .target(name: "CBLAS", condition: .when(platforms: [.linux]))],
+      dependencies: ["AtomicFiles", "Safetensors", .target(name: "CBLAS", condition: .when(platforms: [.linux]))],
       swiftSettings: numericSettings,
       linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]
     ),
+    // The lesson engine: parse, bind, run, render, cache; it knows nothing about language models.
     .target(
       name: "LessonKit",
       dependencies: ["AtomicFiles", "CCmark"]
     ),
+    // Terminal views of language models: the `play` explorer and the live training progress line.
+    .target(
+      name: "LessonWidgets",
+      dependencies: ["LessonKit", "Pretraining"]
+    ),
+    // The numeric commands (train, sample, bench, corpus) as library code the command line calls.
+    .target(
+      name: "ModelCommands",
+      dependencies: ["LessonKit", "LessonWidgets", "Pretraining"]
+    ),
+    // The course: the lessons' steps and checks.
     .target(
       name: "LessonBundles",
-      dependencies: ["LessonKit", "Pretraining"],
+      dependencies: ["LessonKit", "LessonWidgets", "Pretraining"],
       swiftSettings: numericSettings
     ),
+    // The whole `lesson` command line (every subcommand, its options and exit statuses) for any set of bundles.
+    .target(
+      name: "LessonCommandLine",
+      dependencies: [
+        "LessonKit", "LessonWidgets", "ModelCommands",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
 
-    // MARK: - Executable
+    // MARK: - Executables
 
+    // `lesson`: the command line with the built-in course.
     .executableTarget(
       name: "lesson",
-      dependencies: [
-        "LessonKit", "LessonBundles", "Pretraining",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ],
+      dependencies: ["LessonCommandLine", "LessonBundles"],
       swiftSettings: vectorISA
+    ),
+    // `lesson-testbed`: the command line with only the engine's self-test bundle, for the end-to-end tests.
+    .executableTarget(
+      name: "lesson-testbed",
+      dependencies: ["LessonCommandLine", "LessonKit"]
     ),
 
     // MARK: - Tests
 
+    // Scratch directories and Python processes shared by the numeric test targets.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(
+      name: "SafetensorsTests",
+      dependencies: ["Safetensors", "TestSupport"],
+      resources: [.copy("Fixtures")]
+    ),
     .testTarget(
       name: "PretrainingTests",
-      dependencies: ["Pretraining"],
+      dependencies: ["Pretraining", "Safetensors", "TestSupport"],
       resources: [.copy("Fixtures")],
       swiftSettings: numericSettings
     ),
@@ -92,8 +129,16 @@ let package = Package(
     // Built pages driven in headless Chromium (WebDriver); Swift computes the reference values.
     .testTarget(
       name: "BrowserTests",
-      dependencies: ["LessonBundles", "LessonKit", "Pretraining"],
+      dependencies: ["LessonBundles", "LessonKit", "LessonWidgets", "Pretraining"],
       resources: [.copy("Fixtures")]
+    ),
+    .testTarget(
+      name: "LessonWidgetsTests",
+      dependencies: ["LessonWidgets", "LessonKit"]
+    ),
+    .testTarget(
+      name: "ModelCommandsTests",
+      dependencies: ["ModelCommands", "Pretraining"]
     ),
     .testTarget(
       name: "EndToEndTests",

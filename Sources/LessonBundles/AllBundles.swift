@@ -4,7 +4,6 @@ import Pretraining
 /// Every lesson bundle the `lesson` executable knows; one line per bundle.
 public enum AllBundles {
   public static let list: [LessonBundle] = [
-    EngineSelfTest.bundle,
     PretrainLesson.bundle,
     PretrainLesson.extraClaimsBundle,
     SFTLesson.bundle,

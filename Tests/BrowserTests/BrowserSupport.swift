@@ -33,10 +33,15 @@ enum PageTestSupport {
     return directory + "/\(name).png"
   }
 
-  /// Runs the `lesson` binary in the package root; returns its status and output.
-  static func lesson(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+  /// `lesson-testbed` beside the binary: the same command line with only the engine's self-test bundle.
+  static var testbed: String {
+    URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("lesson-testbed").path
+  }
+
+  /// Runs the `lesson` binary (or `executable`) in the package root; returns its status and output.
+  static func lesson(_ arguments: [String], executable: String = binary) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.currentDirectoryURL = packageRoot
     var environment = ProcessInfo.processInfo.environment

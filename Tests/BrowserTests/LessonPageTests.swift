@@ -10,9 +10,12 @@ struct LessonPageTests {
   static let softmax = "Lessons/examples/00_softmax.md"
 
   /// Builds `lessons` into a fresh directory; returns the directory and what the build said.
-  static func build(_ lessons: [String], allowFailures: Bool = false) throws -> (out: String, status: Int32, stdout: String, stderr: String) {
+  static func build(_ lessons: [String], allowFailures: Bool = false, executable: String = PageTestSupport.binary) throws
+    -> (out: String, status: Int32, stdout: String, stderr: String)
+  {
     let out = try PageTestSupport.scratch("site") + "/site"
-    let run = try PageTestSupport.lesson(["build", "--html", out] + (allowFailures ? ["--allow-failures"] : []) + lessons)
+    let run = try PageTestSupport.lesson(
+      ["build", "--html", out] + (allowFailures ? ["--allow-failures"] : []) + lessons, executable: executable)
     return (out, run.status, run.stdout, run.stderr)
   }
 
@@ -115,7 +118,7 @@ struct LessonPageTests {
   }
 
   @Test func lessonTextAndStepOutputNeverRunAsMarkup() async throws {
-    let built = try Self.build([PageTestSupport.fixtures + "/hostile.md"])
+    let built = try Self.build([PageTestSupport.fixtures + "/hostile.md"], executable: PageTestSupport.testbed)
     #expect(built.status == 0, "build failed: \(built.stderr)")
     let html = try String(contentsOfFile: built.out + "/hostile.html", encoding: .utf8)
     #expect(!html.contains("<script"), "the page holds a script element")

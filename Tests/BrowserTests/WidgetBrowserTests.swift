@@ -1,5 +1,6 @@
 import Foundation
 import LessonBundles
+import LessonWidgets
 import LessonKit
 import Pretraining
 import Testing

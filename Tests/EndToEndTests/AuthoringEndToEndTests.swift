@@ -14,7 +14,7 @@ import Testing
   @Test func lintClaimsReportsAnUncoveredFigureWithItsLine() throws {
     let directory = try temporaryLessons(["00_t.md": "# T\n\nThe selftest sums [5050](check:selftest-sum-of-range).\n\nIt took 12 tries.\n"])
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let output = try LessonBinary.run(["lint", "--claims", "--lessons-dir", directory, "t"], in: directory)
+    let output = try LessonBinary.runTestbed(["lint", "--claims", "--lessons-dir", directory, "t"], in: directory)
     #expect(output.status == 1)
     #expect(output.stdout.contains("00_t.md:5: error: figure 12"))
     #expect(output.stdout.contains("12<!-- not-a-claim -->"))
@@ -57,7 +57,7 @@ import Testing
     let directory = try temporaryLessons(["00_w.md": "# W\n\n[5050](check:selftest-sum-of-range) and [1337](check:selftest-seed).\n"])
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: LessonBinary.path)
+    process.executableURL = URL(fileURLWithPath: LessonBinary.testbedPath)
     process.arguments = ["check", "--watch", "--lessons-dir", directory, "w"]
     let outURL = URL(fileURLWithPath: directory + "/out.txt")
     _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)

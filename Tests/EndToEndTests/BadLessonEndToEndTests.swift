@@ -39,7 +39,7 @@ struct BadLesson: Decodable, Sendable, CustomTestStringConvertible {
   /// `lesson check` exits 1 or 2 as expected, never by a signal, naming the phrase and file:line.
   @Test(arguments: BadLesson.all)
   func checkReportsTheProblemWithFileAndLine(_ lesson: BadLesson) throws {
-    let output = try LessonBinary.run(["check", lesson.path])
+    let output = try LessonBinary.runTestbed(["check", lesson.path])
     let text = output.stdout + output.stderr
     #expect(!output.signaled, "killed by signal \(output.status)")
     #expect(output.status == lesson.exit, "\(text.prefix(2000))")
@@ -50,11 +50,11 @@ struct BadLesson: Decodable, Sendable, CustomTestStringConvertible {
   /// `run` agrees with `check` on the exit status; `show` and `lint` never crash.
   @Test(arguments: BadLesson.all)
   func otherCommandsAgreeAndNeverCrash(_ lesson: BadLesson) throws {
-    let run = try LessonBinary.run(["run", "--no-pause", lesson.path])
+    let run = try LessonBinary.runTestbed(["run", "--no-pause", lesson.path])
     #expect(!run.signaled)
     #expect(run.status == lesson.exit, "\((run.stdout + run.stderr).suffix(2000))")
     for command in ["show", "lint"] {
-      let output = try LessonBinary.run([command, lesson.path])
+      let output = try LessonBinary.runTestbed([command, lesson.path])
       #expect(!output.signaled, "lesson \(command) killed by signal \(output.status)")
       #expect([0, 1, 2].contains(output.status), "lesson \(command) exited \(output.status)")
     }
@@ -68,7 +68,7 @@ struct BadLesson: Decodable, Sendable, CustomTestStringConvertible {
       for color in ["never", "always"] {
         var arguments = [command, lesson.path, "--color", color]
         if command == "run" { arguments.append("--no-pause") }
-        let output = try LessonBinary.run(arguments)
+        let output = try LessonBinary.runTestbed(arguments)
         for (stream, text) in [("stdout", output.stdout), ("stderr", output.stderr)] {
           let withoutColours = text.replacing(/\x{1B}\[[0-9;]*m/, with: "")
           let controls = withoutColours.unicodeScalars.filter { scalar in
@@ -86,7 +86,7 @@ struct BadLesson: Decodable, Sendable, CustomTestStringConvertible {
 
   /// Runs `lesson check` on a path (absolute or relative to the fixtures).
   private func check(_ path: String) throws -> LessonBinary.Output {
-    try LessonBinary.run(["check", path])
+    try LessonBinary.runTestbed(["check", path])
   }
 
   @Test func aTenMegabyteLessonIsRefusedBeforeParsing() throws {
@@ -97,7 +97,7 @@ struct BadLesson: Decodable, Sendable, CustomTestStringConvertible {
     while text.utf8.count < 10_000_000 { text += paragraph }
     try text.write(toFile: path, atomically: false, encoding: .utf8)
     for command in ["check", "run", "show", "lint"] {
-      let output = try LessonBinary.run([command, path])
+      let output = try LessonBinary.runTestbed([command, path])
       #expect(!output.signaled)
       #expect(output.status == 2, "\(command): \(output.stderr)")
       #expect(output.stderr.contains("\(path):1"), "\(command): \(output.stderr)")

@@ -7,42 +7,42 @@ import Testing
   let oneFalse = "Lessons/01_onefalse.md"
 
   @Test func passingLessonExitsZero() throws {
-    let output = try LessonBinary.run(["check", selftest])
+    let output = try LessonBinary.runTestbed(["check", selftest])
     #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
     #expect(output.lastLine == "9 passed, 0 failed")
     #expect(output.stdout.contains("Lessons/00_selftest.md:14 selftest-sum-of-range pass (claimed 5,050, computed 5,050)"))
   }
 
   @Test func oneFalseClaimExitsOne() throws {
-    let output = try LessonBinary.run(["check", oneFalse])
+    let output = try LessonBinary.runTestbed(["check", oneFalse])
     #expect(output.status == 1)
     #expect(output.lastLine == "2 passed, 1 failed")
     #expect(output.stdout.contains("Lessons/01_onefalse.md:4 selftest-sum-of-range FAIL (claimed 5,000, computed 5,050)"))
   }
 
   @Test func shortNamesAndEveryLesson() throws {
-    let byName = try LessonBinary.run(["check", "onefalse"])
+    let byName = try LessonBinary.runTestbed(["check", "onefalse"])
     #expect(byName.lastLine == "2 passed, 1 failed")
-    let all = try LessonBinary.run(["check"])
+    let all = try LessonBinary.runTestbed(["check"])
     #expect(all.status == 1)
     #expect(all.lastLine == "11 passed, 1 failed")
   }
 
   @Test func pipedOutputHoldsNoEscapes() throws {
     for arguments in [["check", selftest], ["run", selftest], ["show", selftest], ["list"], ["lint", selftest]] {
-      let output = try LessonBinary.run(arguments)
+      let output = try LessonBinary.runTestbed(arguments)
       #expect(!output.stdout.contains("\u{1B}"), "escape in `lesson \(arguments.joined(separator: " "))`")
       #expect(!output.stderr.contains("\u{1B}"))
     }
   }
 
   @Test func colourAlwaysDoesColour() throws {
-    let output = try LessonBinary.run(["check", selftest, "--color", "always"])
+    let output = try LessonBinary.runTestbed(["check", selftest, "--color", "always"])
     #expect(output.stdout.contains("\u{1B}["))
   }
 
   @Test func jsonReportIsWellFormed() throws {
-    let output = try LessonBinary.run(["check", selftest, oneFalse, "--format", "json"])
+    let output = try LessonBinary.runTestbed(["check", selftest, oneFalse, "--format", "json"])
     #expect(output.status == 1)
     let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
     #expect(object["passed"] as? Int == 11)
@@ -53,7 +53,7 @@ import Testing
   }
 
   @Test func junitReportIsValidXML() throws {
-    let output = try LessonBinary.run(["check", selftest, oneFalse, "--format", "junit"])
+    let output = try LessonBinary.runTestbed(["check", selftest, oneFalse, "--format", "junit"])
     #expect(output.status == 1)
     let parser = XMLParser(data: Data(output.stdout.utf8))
     let counter = ElementCounter()
@@ -65,7 +65,7 @@ import Testing
   }
 
   @Test func unknownIdsExitTwoWithFileAndLine() throws {
-    let output = try LessonBinary.run(["check", "Broken/00_unknown.md"])
+    let output = try LessonBinary.runTestbed(["check", "Broken/00_unknown.md"])
     #expect(output.status == 2)
     #expect(output.stderr.contains("Broken/00_unknown.md:3: error: step 'selftest-no-such-step' is not registered"))
     #expect(output.stderr.contains("Broken/00_unknown.md:7: error: check 'selftest-no-such-check' is not registered"))
@@ -73,32 +73,32 @@ import Testing
   }
 
   @Test func numberClaimOnBooleanCheckIsABindError() throws {
-    let output = try LessonBinary.run(["check", "Broken/01_misbound.md"])
+    let output = try LessonBinary.runTestbed(["check", "Broken/01_misbound.md"])
     #expect(output.status == 2)
     #expect(output.stdout.contains("Broken/01_misbound.md:4 selftest-all-positive BIND-ERROR"))
     #expect(output.stdout.contains("move the number out of the link text"))
   }
 
   @Test func missingLessonExitsTwo() throws {
-    let output = try LessonBinary.run(["check", "no-such-lesson"])
+    let output = try LessonBinary.runTestbed(["check", "no-such-lesson"])
     #expect(output.status == 2)
     #expect(output.stderr.contains("no lesson named 'no-such-lesson'"))
   }
 
   @Test func failingStepIsReported() throws {
-    let output = try LessonBinary.run(["check", "Extra/failing-step.md"])
+    let output = try LessonBinary.runTestbed(["check", "Extra/failing-step.md"])
     #expect(output.status == 1)
     #expect(output.stdout.contains("Extra/failing-step.md:3 selftest-fail FAIL (step failed: deliberate failure from selftest-fail)"))
     #expect(output.lastLine == "1 passed, 1 failed")
   }
 
   @Test func seedOption() throws {
-    #expect(try LessonBinary.run(["check", "Extra/seed.md"]).status == 1)
-    #expect(try LessonBinary.run(["check", "Extra/seed.md", "--seed", "7"]).status == 0)
+    #expect(try LessonBinary.runTestbed(["check", "Extra/seed.md"]).status == 1)
+    #expect(try LessonBinary.runTestbed(["check", "Extra/seed.md", "--seed", "7"]).status == 0)
   }
 
   @Test func onlyRunsOneClaimWithItsDependencies() throws {
-    let output = try LessonBinary.run(["check", selftest, "--only", "selftest-sum-of-squares"])
+    let output = try LessonBinary.runTestbed(["check", selftest, "--only", "selftest-sum-of-squares"])
     #expect(output.status == 0)
     let lines = output.stdout.split(separator: "\n")
     #expect(lines.count == 3)
@@ -107,7 +107,7 @@ import Testing
   }
 
   @Test func fromStartsMidway() throws {
-    let output = try LessonBinary.run(["check", selftest, "--from", "selftest-squares"])
+    let output = try LessonBinary.runTestbed(["check", selftest, "--from", "selftest-squares"])
     #expect(output.status == 0)
     #expect(!output.stdout.contains("selftest-mean"))
     #expect(output.stdout.contains("selftest-third pass"))
@@ -115,7 +115,7 @@ import Testing
   }
 
   @Test func unknownSelectorExitsTwo() throws {
-    let output = try LessonBinary.run(["check", selftest, "--only", "nope"])
+    let output = try LessonBinary.runTestbed(["check", selftest, "--only", "nope"])
     #expect(output.status == 2)
   }
 }
@@ -133,7 +133,7 @@ final class ElementCounter: NSObject, XMLParserDelegate {
 
 @Suite struct SelectionEndToEndTests {
   @Test func onlyAStepReportsItsAssertionsAfterQuietDependencies() throws {
-    let output = try LessonBinary.run(["check", "selftest", "--only", "selftest-squares"])
+    let output = try LessonBinary.runTestbed(["check", "selftest", "--only", "selftest-squares"])
     #expect(output.status == 0)
     #expect(output.stdout == "Lessons/00_selftest.md:20 selftest-squares pass (squares are non-negative)\n1 passed, 0 failed\n")
   }

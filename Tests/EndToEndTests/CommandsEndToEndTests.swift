@@ -3,12 +3,20 @@ import Testing
 
 @Suite struct CommandsEndToEndTests {
   @Test func listShowsTitlesStepsAndClaims() throws {
-    let output = try LessonBinary.run(["list"])
+    let output = try LessonBinary.runTestbed(["list"])
     #expect(output.status == 0)
     let row = try #require(output.stdout.split(separator: "\n").first { $0.hasPrefix("selftest") })
     let columns = row.split(separator: " ", omittingEmptySubsequences: true)
     #expect(row.contains("Engine self-test"))
     #expect(columns.suffix(3).map(String.init) == ["4", "7", "Lessons/00_selftest.md"])
+  }
+
+  /// The engine's self-test bundle lives only in `lesson-testbed`: the shipped registry lacks it.
+  @Test func theShippedLessonDoesNotServeTheSelfTestBundle() throws {
+    let output = try LessonBinary.run(["check", "selftest"])
+    #expect(output.status == 2, "\(output.stdout)\(output.stderr)")
+    #expect(output.stderr.contains("step 'selftest-make-range' is not registered"), "\(output.stderr)")
+    #expect(try LessonBinary.runTestbed(["check", "selftest"]).status == 0)
   }
 
   /// `list` only parses: it neither binds nor runs, so it stays instant and works on unbound lessons.
@@ -26,10 +34,10 @@ import Testing
       A claim on [3](check:no-such-check) things.
       """
     try lesson.write(toFile: directory + "/00_unbound.md", atomically: true, encoding: .utf8)
-    let output = try LessonBinary.run(["list", "--lessons-dir", directory])
+    let output = try LessonBinary.runTestbed(["list", "--lessons-dir", directory])
     #expect(output.status == 0, "\(output.stderr)")
     #expect(output.stdout.contains("Unbound"))
-    let check = try LessonBinary.run(["check", directory + "/00_unbound.md"])
+    let check = try LessonBinary.runTestbed(["check", directory + "/00_unbound.md"])
     #expect(check.status == 2, "binding the same lesson fails, so list did not bind it")
   }
 
@@ -37,23 +45,23 @@ import Testing
     let directory = NSTemporaryDirectory() + "lesson-plots-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    _ = try LessonBinary.run(["check", "selftest", "--plots", directory])
+    _ = try LessonBinary.runTestbed(["check", "selftest", "--plots", directory])
     let svg = try String(contentsOfFile: directory + "/selftest-squares.svg", encoding: .utf8)
     #expect(svg.hasPrefix("<?xml") && svg.contains("</svg>"))
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["selftest-squares.svg"])
 
-    let missing = try LessonBinary.run(["check", "selftest", "--plots", directory + "/absent"])
+    let missing = try LessonBinary.runTestbed(["check", "selftest", "--plots", directory + "/absent"])
     #expect(missing.status != 0 && missing.stderr.contains("is not an existing directory"), "\(missing.stderr)")
   }
 
   @Test func lessonsDirFromAnywhere() throws {
-    let output = try LessonBinary.run(["list", "--lessons-dir", LessonBinary.fixtures + "/Lessons"], in: NSTemporaryDirectory())
+    let output = try LessonBinary.runTestbed(["list", "--lessons-dir", LessonBinary.fixtures + "/Lessons"], in: NSTemporaryDirectory())
     #expect(output.status == 0)
     #expect(output.stdout.contains("onefalse"))
   }
 
   @Test func runRendersProseRunsStepsAndMarksClaims() throws {
-    let output = try LessonBinary.run(["run", "selftest"])
+    let output = try LessonBinary.runTestbed(["run", "selftest"])
     #expect(output.status == 0, "\(output.stderr)")
     #expect(output.stdout.contains("Building a range"))
     #expect(output.stdout.contains("┌ step selftest-make-range"))
@@ -66,13 +74,13 @@ import Testing
   }
 
   @Test func runMarksAFalseClaim() throws {
-    let output = try LessonBinary.run(["run", "onefalse", "--no-pause"])
+    let output = try LessonBinary.runTestbed(["run", "onefalse", "--no-pause"])
     #expect(output.status == 1)
     #expect(output.stdout.contains("5,000\u{A0}✗\u{A0}(computed\u{A0}5,050)"))
   }
 
   @Test func showRunsNothing() throws {
-    let output = try LessonBinary.run(["show", "selftest"])
+    let output = try LessonBinary.runTestbed(["show", "selftest"])
     #expect(output.status == 0)
     #expect(output.stdout.contains("let numbers = Array(1...100)"))
     #expect(!output.stdout.contains("Built the numbers"))
@@ -87,7 +95,7 @@ import Testing
     try "# Evil \u{1B}]0;title\u{07}\n\nText \u{1B}[2J cleared? [5,050](check:selftest-sum-of-range)\n"
       .write(toFile: path, atomically: true, encoding: .utf8)
     for color in ["never", "always"] {
-      let output = try LessonBinary.run(["run", path, "--color", color])
+      let output = try LessonBinary.runTestbed(["run", path, "--color", color])
       #expect(!output.stdout.contains("\u{1B}]0;"))
       #expect(!output.stdout.contains("\u{1B}[2J"))
       #expect(output.stdout.contains("␛[2J"))
@@ -95,7 +103,7 @@ import Testing
   }
 
   @Test func lintIsCleanOnTheFixture() throws {
-    let output = try LessonBinary.run(["lint", "selftest"])
+    let output = try LessonBinary.runTestbed(["lint", "selftest"])
     #expect(output.status == 0, "\(output.stdout)")
     // Registrations no lesson in the directory uses are warnings, not errors.
     #expect(output.stdout.contains("EngineSelfTest.swift:"))
@@ -105,7 +113,7 @@ import Testing
   }
 
   @Test func lintFlagsUnknownIdsWithFileAndLine() throws {
-    let output = try LessonBinary.run(["lint", "Broken/00_unknown.md"])
+    let output = try LessonBinary.runTestbed(["lint", "Broken/00_unknown.md"])
     #expect(output.status == 1)
     #expect(output.stdout.contains("Broken/00_unknown.md:3: error: step 'selftest-no-such-step' is not registered"))
   }

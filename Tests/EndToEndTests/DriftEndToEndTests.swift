@@ -39,34 +39,34 @@ import Testing
     let root = try makePackage()
     defer { try? FileManager.default.removeItem(atPath: root) }
 
-    let lint = try LessonBinary.run(["lint", "drift"], in: root)
+    let lint = try LessonBinary.runTestbed(["lint", "drift"], in: root)
     #expect(lint.status == 1)
     #expect(lint.stdout.contains("Lessons/00_drift.md:3: error: step 'selftest-make-range' differs from its source region"))
     #expect(lint.stdout.contains("- let numbers = Array(1...99)"))
     #expect(lint.stdout.contains("+ let numbers = Array(1...100)"))
 
-    let dryRun = try LessonBinary.run(["sync", "drift", "--check"], in: root)
+    let dryRun = try LessonBinary.runTestbed(["sync", "drift", "--check"], in: root)
     #expect(dryRun.status == 1)
     #expect(dryRun.stdout.contains("would update step 'selftest-make-range'"))
     #expect(try String(contentsOfFile: root + "/Lessons/00_drift.md", encoding: .utf8) == Self.lesson)
 
-    let sync = try LessonBinary.run(["sync", "drift"], in: root)
+    let sync = try LessonBinary.runTestbed(["sync", "drift"], in: root)
     #expect(sync.status == 0)
     #expect(sync.stdout.contains("updated step 'selftest-make-range'"))
     let repaired = try String(contentsOfFile: root + "/Lessons/00_drift.md", encoding: .utf8)
     #expect(repaired == Self.lesson.replacingOccurrences(of: "1...99", with: "1...100"))
 
-    let relint = try LessonBinary.run(["lint", "drift"], in: root)
+    let relint = try LessonBinary.runTestbed(["lint", "drift"], in: root)
     #expect(relint.status == 0, "\(relint.stdout)")
-    #expect(try LessonBinary.run(["sync", "drift", "--check"], in: root).status == 0)
-    #expect(try LessonBinary.run(["check", "drift"], in: root).lastLine == "2 passed, 0 failed")
+    #expect(try LessonBinary.runTestbed(["sync", "drift", "--check"], in: root).status == 0)
+    #expect(try LessonBinary.runTestbed(["check", "drift"], in: root).lastLine == "2 passed, 0 failed")
   }
 
   @Test func stepWithoutRegionIsALintError() throws {
     let root = try makePackage()
     defer { try? FileManager.default.removeItem(atPath: root) }
     try "// no markers\n".write(toFile: root + "/Sources/Demo/Demo.swift", atomically: true, encoding: .utf8)
-    let lint = try LessonBinary.run(["lint", "drift"], in: root)
+    let lint = try LessonBinary.runTestbed(["lint", "drift"], in: root)
     #expect(lint.status == 1)
     #expect(lint.stdout.contains("Lessons/00_drift.md:3: error: step 'selftest-make-range' has no source region"))
   }

@@ -8,7 +8,7 @@ struct InteractiveEndToEndTests {
     let state = TemporaryStateHome()
     defer { state.remove() }
     do {
-      let session = try TmuxSession(["run", "selftest"], environment: state.environment)
+      let session = try TmuxSession(["run", "selftest"], binary: LessonBinary.testbedPath, environment: state.environment)
       defer { session.kill() }
       let paused = try #require(session.waitFor("┌ step selftest-make-range", "⏎ run · s skip"))
       #expect(paused.contains("Engine self-test · section 1/2: Building a range · claims passed 0/7"))
@@ -27,7 +27,7 @@ struct InteractiveEndToEndTests {
     }
     #expect(state.progressFiles.count == 1)
 
-    let resumed = try TmuxSession(["run", "selftest", "--resume"], environment: state.environment)
+    let resumed = try TmuxSession(["run", "selftest", "--resume"], binary: LessonBinary.testbedPath, environment: state.environment)
     defer { resumed.kill() }
     let screen = try #require(resumed.waitFor("resumed at section 2 of 2", "┌ step selftest-squares", "⏎ run"))
     #expect(!screen.contains("We build the numbers"))
@@ -41,7 +41,7 @@ struct InteractiveEndToEndTests {
   @Test func ctrlCRestoresTheTerminalAndExits130() throws {
     let state = TemporaryStateHome()
     defer { state.remove() }
-    let session = try TmuxSession(["run", "selftest"], environment: state.environment)
+    let session = try TmuxSession(["run", "selftest"], binary: LessonBinary.testbedPath, environment: state.environment)
     defer { session.kill() }
     #expect(session.waitFor("⏎ run · s skip") != nil)
     try session.send("C-c")
@@ -53,7 +53,7 @@ struct InteractiveEndToEndTests {
   @Test func skipListAndBackAtAStep() throws {
     let state = TemporaryStateHome()
     defer { state.remove() }
-    let session = try TmuxSession(["run", "selftest"], environment: state.environment)
+    let session = try TmuxSession(["run", "selftest"], binary: LessonBinary.testbedPath, environment: state.environment)
     defer { session.kill() }
     #expect(session.waitFor("⏎ run · s skip") != nil)
     try session.send("s")
@@ -77,7 +77,7 @@ struct InteractiveEndToEndTests {
     let state = TemporaryStateHome()
     defer { state.remove() }
     do {
-      let session = try TmuxSession(["run", "selftest"], environment: state.environment)
+      let session = try TmuxSession(["run", "selftest"], binary: LessonBinary.testbedPath, environment: state.environment)
       defer { session.kill() }
       #expect(session.waitFor("⏎ run · s skip") != nil)
       try session.send("q")
@@ -85,7 +85,7 @@ struct InteractiveEndToEndTests {
     }
     let file = try #require(state.progressFiles.first)
     try "{\"version\": 1, \"section\": ".write(toFile: file, atomically: true, encoding: .utf8)
-    let session = try TmuxSession(["run", "selftest", "--resume"], environment: state.environment)
+    let session = try TmuxSession(["run", "selftest", "--resume"], binary: LessonBinary.testbedPath, environment: state.environment)
     defer { session.kill() }
     let screen = try #require(session.waitFor("ignoring the saved progress", "┌ step selftest-make-range"))
     #expect(screen.contains("section 1/2"))
@@ -172,8 +172,8 @@ struct InteractiveEndToEndTests {
   }
 
   @Test func pipedRunHasNoEscapesAndIgnoresResume() throws {
-    let plain = try LessonBinary.run(["run", "selftest"])
-    let resumed = try LessonBinary.run(["run", "selftest", "--resume"])
+    let plain = try LessonBinary.runTestbed(["run", "selftest"])
+    let resumed = try LessonBinary.runTestbed(["run", "selftest", "--resume"])
     #expect(!plain.stdout.contains("\u{1B}"))
     #expect(!plain.stderr.contains("\u{1B}"))
     #expect(resumed.stdout == plain.stdout)

@@ -8,7 +8,7 @@ import Testing
 /// Ctrl-C and SIGTERM during `lesson run` and `lesson check` end the process in order:
 /// exit status 130 or 143 (not death by signal), with a message.
 @Suite struct InterruptEndToEndTests {
-  /// Starts `lesson arguments…`, waits until its stderr shows `marker`, sends `signal`, and
+  /// Starts `lesson-testbed arguments…` (its fixtures use the self-test bundle), waits until its stderr shows `marker`, sends `signal`, and
   /// returns how it ended and what it wrote to stderr.
   private func interrupt(
     _ arguments: [String], after marker: String, with signal: Int32
@@ -19,7 +19,7 @@ import Testing
     let errURL = scratch.appendingPathComponent("stderr")
     _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: LessonBinary.path)
+    process.executableURL = URL(fileURLWithPath: LessonBinary.testbedPath)
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: LessonBinary.fixtures)
     process.standardOutput = FileHandle.nullDevice

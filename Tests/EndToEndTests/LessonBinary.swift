@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs the built `lesson` executable and captures what it prints.
+/// Runs the built `lesson` executable, or `lesson-testbed` beside it, and captures what it prints.
 struct LessonBinary {
   /// What one invocation produced.
   struct Output {
@@ -28,10 +28,23 @@ struct LessonBinary {
     return packageRoot.appendingPathComponent(".build/debug/lesson").path
   }
 
+  /// `lesson-testbed` beside ``path``: the same command line serving only the engine's self-test
+  /// bundle, which the fixture lessons use (the shipped `lesson` does not know it).
+  static var testbedPath: String {
+    URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("lesson-testbed").path
+  }
+
+  /// Runs `lesson-testbed arguments…` (see ``run(_:in:environment:binary:)``).
+  static func runTestbed(_ arguments: [String], in directory: String = fixtures, environment: [String: String] = [:]) throws -> Output {
+    try run(arguments, in: directory, environment: environment, binary: testbedPath)
+  }
+
   /// Runs `lesson arguments…` in `directory` with stdin from /dev/null, so it is never interactive.
-  static func run(_ arguments: [String], in directory: String = fixtures, environment: [String: String] = [:]) throws -> Output {
+  static func run(
+    _ arguments: [String], in directory: String = fixtures, environment: [String: String] = [:], binary: String = path
+  ) throws -> Output {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
+    process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
     var env = ProcessInfo.processInfo.environment

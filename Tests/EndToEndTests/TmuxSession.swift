@@ -27,11 +27,14 @@ final class TmuxSession {
   ///
   /// After the binary exits the pane shows `EXIT=<status>` and `TTY=<icanon echo flags>`, so a
   /// test can check the exit status and that the terminal modes were restored.
-  init(_ arguments: [String], in directory: String = LessonBinary.fixtures, environment: [String: String] = [:]) throws {
+  init(
+    _ arguments: [String], in directory: String = LessonBinary.fixtures, binary: String = LessonBinary.path,
+    environment: [String: String] = [:]
+  ) throws {
     guard let tmux = Self.executable else { throw TmuxError.notInstalled }
     self.tmux = tmux
     let assignments = environment.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
-    let command = "env -u COLUMNS -u LINES \(assignments) \(Self.quote(LessonBinary.path)) "
+    let command = "env -u COLUMNS -u LINES \(assignments) \(Self.quote(binary)) "
       + arguments.map(Self.quote).joined(separator: " ")
       + "; echo EXIT=$?; echo TTY=$(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '); sleep 120"
     try run(["-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "40", "-c", directory, command])

@@ -37,7 +37,7 @@ import Testing
     let message = try #require(result.message)
     #expect(message.contains("returns true or false"))
     #expect(message.contains("its tolerance"))
-    #expect(message.contains("[the loss falls](check:causal)"))
+    #expect(message.contains("[the total grows](check:causal)"))
     #expect(message.contains(".number("))
   }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Pretraining
 import Testing
+import TestSupport
 
 @Suite struct DatasetTests {
   /// 100 distinct-enough characters: train gets 90, val 10.

@@ -1,6 +1,8 @@
 import Foundation
 import Pretraining
+import Safetensors
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -120,7 +122,7 @@ import Darwin
     let headerEnd = 8 + bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
     for cut in [0, 4, 8, 20, headerEnd - 1, headerEnd, headerEnd + 100, bytes.count - 1] {
       let error = Self.error { _ = try ModelCheckpoint(file: SafetensorsFile(bytes: Array(bytes.prefix(cut)))) }
-      let checkpointError = try #require(error as? CheckpointError, "cut at \(cut) of \(bytes.count) was accepted or gave \(String(describing: error))")
+      let checkpointError = try #require(error as? SafetensorsError, "cut at \(cut) of \(bytes.count) was accepted or gave \(String(describing: error))")
       let text = checkpointError.description
       #expect(text.contains("truncated") || text.contains("not a safetensors file"), "cut at \(cut): \(text)")
     }
@@ -140,10 +142,10 @@ import Darwin
 
     let text = directory.appendingPathComponent("notes.txt")
     try Data("just some text, certainly not tensors\n".utf8).write(to: text)
-    #expect(Self.error { _ = try ModelCheckpoint.read(from: text) } is CheckpointError)
+    #expect(Self.error { _ = try ModelCheckpoint.read(from: text) } is SafetensorsError)
 
     let missing = directory.appendingPathComponent("absent.safetensors")
-    #expect(throws: CheckpointError.io(path: missing.path, operation: "read", reason: "no such file")) {
+    #expect(throws: SafetensorsError.io(path: missing.path, operation: "read", reason: "no such file")) {
       try ModelCheckpoint.read(from: missing)
     }
   }
@@ -152,7 +154,7 @@ import Darwin
     let file = try Self.checkpoint().safetensors()
     // tok.weight is 17×16 floats = 1088 bytes at offset 0; claim a larger shape for the same span.
     let bigger = Self.rewritingHeader(file) { $0.replacingOccurrences(of: #""shape":[17,16]"#, with: #""shape":[18,16]"#) }
-    #expect(throws: CheckpointError.sizeMismatch(tensor: "tok.weight", shape: [18, 16], expectedBytes: 1152, actualBytes: 1088)) {
+    #expect(throws: SafetensorsError.sizeMismatch(tensor: "tok.weight", shape: [18, 16], expectedBytes: 1152, actualBytes: 1088)) {
       try SafetensorsFile(bytes: bigger)
     }
     // Offsets that run past the data section.
@@ -160,18 +162,18 @@ import Darwin
     let past = Self.rewritingHeader(file) {
       $0.replacingOccurrences(of: "\"data_offsets\":[\(total - 64),\(total)]", with: "\"data_offsets\":[\(total - 64 + 8),\(total + 8)]")
     }
-    #expect(Self.error { _ = try SafetensorsFile(bytes: past) } is CheckpointError)
+    #expect(Self.error { _ = try SafetensorsFile(bytes: past) } is SafetensorsError)
   }
 
   // MARK: - Names, shapes and values
 
   @Test func missingAndUnexpectedTensorsAreListed() throws {
     let checkpoint = try Self.checkpoint()
-    #expect(throws: CheckpointError.missingTensors(["blocks.1.fc.bias", "ln.weight"])) {
+    #expect(throws: SafetensorsError.missingTensors(["blocks.1.fc.bias", "ln.weight"])) {
       try ModelCheckpoint(file: Self.altered(checkpoint, dropping: ["ln.weight", "blocks.1.fc.bias"]))
     }
     let extra = try SafetensorsTensor(name: "blocks.2.ln1.weight", shape: [16], values: [Float](repeating: 1, count: 16))
-    #expect(throws: CheckpointError.unexpectedTensors(["blocks.2.ln1.weight"])) {
+    #expect(throws: SafetensorsError.unexpectedTensors(["blocks.2.ln1.weight"])) {
       try ModelCheckpoint(file: Self.altered(checkpoint, adding: [extra]))
     }
   }
@@ -180,7 +182,7 @@ import Darwin
     let checkpoint = try Self.checkpoint()
     let qkv = try checkpoint.safetensors().tensor(named: "blocks.0.qkv.weight")
     let transposed = try SafetensorsTensor(name: qkv.name, shape: [16, 48], values: qkv.values)
-    #expect(throws: CheckpointError.shapeMismatch(tensor: "blocks.0.qkv.weight", expected: [48, 16], found: [16, 48])) {
+    #expect(throws: SafetensorsError.shapeMismatch(tensor: "blocks.0.qkv.weight", expected: [48, 16], found: [16, 48])) {
       try ModelCheckpoint(file: Self.altered(checkpoint, replacing: [transposed]))
     }
   }
@@ -232,7 +234,7 @@ import Darwin
     // The config says one layer, the tensors hold two.
     let oneLayer = #"{"block_size":8,"n_embd":16,"n_head":2,"n_layer":1,"vocab_size":17}"#
     let error = Self.error { _ = try ModelCheckpoint(file: Self.altered(checkpoint, metadata: ["config": oneLayer])) }
-    guard case .unexpectedTensors(let names)? = error as? CheckpointError else {
+    guard case .unexpectedTensors(let names)? = error as? SafetensorsError else {
       Issue.record("got \(String(describing: error))")
       return
     }

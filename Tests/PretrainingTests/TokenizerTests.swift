@@ -1,6 +1,7 @@
 import Foundation
 import Pretraining
 import Testing
+import TestSupport
 
 @Suite struct TokenizerTests {
   // MARK: - Vocabulary

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the small safetensors fixture that the Swift reader must accept (made by Python's writer).
 
-usage: python3 Tools/interop/write_sample_checkpoint.py Tests/PretrainingTests/Fixtures/data/python_written.safetensors
+usage: python3 Tools/interop/write_sample_checkpoint.py Tests/SafetensorsTests/Fixtures/data/python_written.safetensors
 
 Values are exact in Float32 (k / 8), so the Swift test can compare them exactly.
 Needs: pip install safetensors numpy. Not run by CI; its output is committed.

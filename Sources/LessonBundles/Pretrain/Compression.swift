@@ -1,5 +1,6 @@
 import Foundation
 import LessonKit
+import LessonWidgets
 import Pretraining
 
 // MARK: - Section 3: prediction is compression
@@ -30,7 +31,7 @@ extension PretrainLesson {
       let model = try MiniGPT(config: config, seed: context.seed, threads: trainingThreads)
       let sampleBefore = try continuation(of: samplePrompt, by: model, tokenizer: data.tokenizer)
       let steps = trainingSteps
-      let bar = ProgressBar(total: steps, tokensPerStep: batchSize * contextLength, context: context)
+      let bar = TrainingProgressView(total: steps, tokensPerStep: batchSize * contextLength, context: context)
       // lesson:begin train-lesson-model
       let options = TrainingOptions(steps: steps, evalInterval: evalInterval, seed: context.seed)
       let trainer = try Trainer(model: model, options: options)

@@ -1,4 +1,5 @@
 import LessonKit
+import LessonWidgets
 import Pretraining
 
 // MARK: - Section 10, in the browser: the next-character widget

@@ -82,17 +82,7 @@ extension ReportTensor {
 }
 
 /// Formats a number with thousands separators, as the lesson writes them.
-func grouped(_ value: Int) -> String {
-  let digits = String(value.magnitude)
-  var out = ""
-  for (i, ch) in digits.enumerated() {
-    if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-    out.append(ch)
-  }
-  return value < 0 ? "-" + out : out
-}
+func grouped(_ value: Int) -> String { NumberFormat.grouped(value) }
 
 /// Formats a value with a fixed number of decimals.
-func fixed(_ value: Double, _ decimals: Int = 4) -> String {
-  String(format: "%.\(decimals)f", value)
-}
+func fixed(_ value: Double, _ decimals: Int = 4) -> String { NumberFormat.fixed(value, decimals) }

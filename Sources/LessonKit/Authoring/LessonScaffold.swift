@@ -112,7 +112,6 @@ public struct LessonScaffold: Sendable, Equatable {
     let indentedCode = stepCode.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n")
     return """
       import LessonKit
-      import Pretraining
 
       // MARK: - The \(name) lesson's bundle
 

@@ -92,16 +92,7 @@ public enum ClaimComparison {
   /// up to 6 significant digits.
   public static func format(_ value: Double) -> String {
     guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
-    if value == value.rounded(), abs(value) < 1e15 {
-      let integer = Int64(value)
-      let digits = String(integer.magnitude)
-      var grouped = ""
-      for (offset, character) in digits.enumerated() {
-        if offset > 0, (digits.count - offset) % 3 == 0 { grouped.append(",") }
-        grouped.append(character)
-      }
-      return (integer < 0 ? "-" : "") + grouped
-    }
+    if value == value.rounded(), abs(value) < 1e15 { return NumberFormat.grouped(Int64(value)) }
     let magnitude = abs(value)
     if magnitude >= 1e-4, magnitude < 1e9 {
       var text = String(format: "%.6g", value)

@@ -52,7 +52,7 @@ public enum BuildCommand {
       }
       env.err("building \(LessonLocator.displayPath(path))\n")
       let results = LessonResultsCollector.run(
-        lesson, registry: registry, seed: options.seed, progress: env.progressWriter(), progressIsLive: env.errIsTTY)
+        lesson, registry: registry, seed: options.seed, progress: env.progressDisplay(), progressIsLive: env.errIsTTY)
       var name = pageName(for: path)
       // Two lessons with one file name (in different directories) get distinct pages.
       while pages.contains(where: { $0.file == name }) || name == "index.html" {

@@ -76,8 +76,8 @@ public enum CheckCommand {
 
   /// Runs the selected items of one lesson in document order.
   static func check(_ lesson: Lesson, registry: Registry, options: CheckOptions, env: CommandEnvironment) -> [CheckResult] {
-    let progress = env.progressWriter()
-    let context = StepContext(seed: options.seed, plotDirectory: options.plotDirectory, progress: progress.update)
+    let progress = env.progressDisplay()
+    let context = StepContext(seed: options.seed, plotDirectory: options.plotDirectory, progress: progress.show)
     let runner = LessonRunner(lesson: lesson, registry: registry, context: context)
     func id(of item: LessonItem) -> String {
       switch item {
@@ -101,11 +101,11 @@ public enum CheckCommand {
       switch lesson.items[index] {
       case .step(let stepIndex):
         runner.runStep(at: stepIndex)
-        progress.finish()
+        progress.clear()
         results += runner.results(forStepAt: stepIndex)
       case .claim(let claimIndex):
         results.append(runner.evaluateClaim(at: claimIndex))
-        progress.finish()
+        progress.clear()
       }
     }
     return results

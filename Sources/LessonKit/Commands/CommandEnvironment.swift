@@ -61,7 +61,7 @@ public struct CommandEnvironment {
   ///
   /// A message already shaped `file:line: error: …` (a `LessonLoadError`) keeps that shape
   /// rather than gaining a second `error:`.
-  func error(_ message: String) {
+  public func error(_ message: String) {
     if let marker = message.range(of: ": error: "), message[..<marker.lowerBound].contains(":") {
       let location = Sanitizer.clean(String(message[..<marker.lowerBound]), singleLine: true)
       let rest = Sanitizer.clean(String(message[marker.upperBound...]))
@@ -69,6 +69,11 @@ public struct CommandEnvironment {
       return
     }
     err(errStyle.apply([.red, .bold], "error: ") + Sanitizer.clean(message) + "\n")
+  }
+
+  /// A plain note on stderr (what a command is doing, where it wrote a file).
+  public func note(_ message: String) {
+    err(Sanitizer.clean(message) + "\n")
   }
 
   /// Writes a diagnostic to stderr or stdout, coloured by severity.
@@ -79,37 +84,8 @@ public struct CommandEnvironment {
     if toOut { out(line) } else { err(line) }
   }
 
-  /// A progress line writer: redrawn in place on a terminal, plain lines when piped.
-  func progressWriter() -> ProgressLine {
-    ProgressLine(write: err, isTTY: errIsTTY, width: width)
-  }
-}
-
-/// Live progress on stderr.
-final class ProgressLine {
-  private let write: (String) -> Void
-  private let isTTY: Bool
-  private let width: Int
-  private var drawn = false
-
-  init(write: @escaping (String) -> Void, isTTY: Bool, width: Int) {
-    self.write = write
-    self.isTTY = isTTY
-    self.width = width
-  }
-
-  func update(_ line: String) {
-    let clean = Sanitizer.clean(line, singleLine: true)
-    if isTTY {
-      write("\r\u{1B}[2K" + String(clean.prefix(max(10, width - 1))))
-      drawn = true
-    } else {
-      write(clean + "\n")
-    }
-  }
-
-  func finish() {
-    if drawn { write("\r\u{1B}[2K") }
-    drawn = false
+  /// The progress display on stderr: redrawn in place on a terminal, plain lines when piped.
+  public func progressDisplay() -> ProgressDisplay {
+    ProgressDisplay(isTTY: errIsTTY, width: width, write: err)
   }
 }

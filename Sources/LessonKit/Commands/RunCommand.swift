@@ -42,8 +42,8 @@ public enum RunCommand {
       for error in loaded.errors { env.diagnostic(error) }
       return 2
     }
-    let progress = env.progressWriter()
-    let context = StepContext(seed: options.seed, plotDirectory: options.plotDirectory, progress: progress.update)
+    let progress = env.progressDisplay()
+    let context = StepContext(seed: options.seed, plotDirectory: options.plotDirectory, progress: progress.show)
     context.progressIsLive = env.errIsTTY
     let runner = LessonRunner(lesson: lesson, registry: registry, context: context)
     if env.isInteractive && !options.noPause,
@@ -63,7 +63,7 @@ public enum RunCommand {
     renderer.claimDisplay = { index in
       if quit { return .unchecked }
       let result = runner.evaluateClaim(at: index)
-      progress.finish()
+      progress.clear()
       results.append(result)
       return .checked(result)
     }
@@ -86,7 +86,7 @@ public enum RunCommand {
       }
       let alreadyRan = runner.record(of: step.id) != nil
       guard let record = runner.runStep(at: index) else { return }
-      progress.finish()
+      progress.clear()
       results += runner.results(forStepAt: index)
       if alreadyRan { renderer.emitLine(env.outStyle.apply(.dim, "(ran earlier as a dependency)")) }
       let lines = output.lines(for: record.output)

@@ -17,7 +17,7 @@ public final class StepContext {
   /// Where `progress(_:)` lines go; the runner points it at the terminal.
   var progressHandler: (String) -> Void
   /// Whether `progress(_:)` lines are redrawn in place (stderr is a terminal) rather than printed
-  /// one per call; `ProgressBar` reads it to decide how often to report.
+  /// one per call; `ProgressDisplay` reads it, so a view that updates often shows only milestones.
   public internal(set) var progressIsLive = false
 
   /// Creates a context; `progress` defaults to discarding progress lines.

@@ -13,7 +13,7 @@ final class InteractiveRun {
   private let lesson: Lesson
   private let registry: Registry
   private let runner: LessonRunner
-  private let progressLine: ProgressLine
+  private let progressLine: ProgressDisplay
   private let store: LessonProgressStore
   private let terminal: RawTerminal
   private let pages: LessonPages
@@ -36,7 +36,7 @@ final class InteractiveRun {
   private var saveFailureShown = false
 
   private init(
-    env: CommandEnvironment, lesson: Lesson, registry: Registry, runner: LessonRunner, progressLine: ProgressLine,
+    env: CommandEnvironment, lesson: Lesson, registry: Registry, runner: LessonRunner, progressLine: ProgressDisplay,
     store: LessonProgressStore, terminal: RawTerminal
   ) {
     self.env = env
@@ -57,7 +57,7 @@ final class InteractiveRun {
   /// Runs `lesson` interactively; `nil` when stdin cannot be put in raw mode (the caller then
   /// runs it plainly). Returns 0 when the learner quit or everything passed, 1 when something failed.
   static func run(
-    _ env: CommandEnvironment, lesson: Lesson, registry: Registry, runner: LessonRunner, progressLine: ProgressLine,
+    _ env: CommandEnvironment, lesson: Lesson, registry: Registry, runner: LessonRunner, progressLine: ProgressDisplay,
     resume: Bool, store: LessonProgressStore
   ) -> Int32? {
     guard let terminal = RawTerminal() else { return nil }
@@ -244,7 +244,7 @@ final class InteractiveRun {
     let alreadyRan = !rerun && runner.record(of: step.id) != nil
     if !alreadyRan { emit(env.outStyle.apply(.dim, "running \(Sanitizer.clean(step.id))…")) }
     guard let record = rerun ? runner.rerunStep(at: index) : runner.runStep(at: index) else { return }
-    progressLine.finish()
+    progressLine.clear()
     skipped.remove(step.id)
     if rerun {
       emit(env.outStyle.apply(.dim, "↻ reran step '\(Sanitizer.clean(step.id))' in \(ClaimComparison.format(record.seconds)) s"))
@@ -289,7 +289,7 @@ final class InteractiveRun {
     }
     if skippedDependency { return .unchecked }
     let result = runner.evaluateClaim(at: index)
-    progressLine.finish()
+    progressLine.clear()
     progress.claims[index] = result.passed
     if !result.passed {
       pageFailed = true

@@ -45,9 +45,9 @@ public struct LessonResults: Sendable {
 /// When the runner gains its result cache and step parameters, only this function changes.
 enum LessonResultsCollector {
   static func run(
-    _ lesson: Lesson, registry: Registry, seed: UInt64, progress: ProgressLine, progressIsLive: Bool
+    _ lesson: Lesson, registry: Registry, seed: UInt64, progress: ProgressDisplay, progressIsLive: Bool
   ) -> LessonResults {
-    let context = StepContext(seed: seed, progress: progress.update)
+    let context = StepContext(seed: seed, progress: progress.show)
     context.progressIsLive = progressIsLive
     let runner = LessonRunner(lesson: lesson, registry: registry, context: context)
     var steps = [StepOutcome?](repeating: nil, count: lesson.steps.count)
@@ -56,12 +56,12 @@ enum LessonResultsCollector {
       switch item {
       case .step(let index):
         guard let record = runner.runStep(at: index) else { continue }
-        progress.finish()
+        progress.clear()
         steps[index] = StepOutcome(
           output: record.output, failure: record.failure, results: runner.results(forStepAt: index))
       case .claim(let index):
         let result = runner.evaluateClaim(at: index)
-        progress.finish()
+        progress.clear()
         let claim = lesson.claims[index]
         claims[index] = ClaimOutcome(
           result: result, verdict: result.passed ? .pass : .fail, tolerance: toleranceText(claim),

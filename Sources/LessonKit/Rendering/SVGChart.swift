@@ -3,8 +3,8 @@ import Foundation
 
 // MARK: - SVG line charts
 
-/// Draws the charts steps report as SVG: standalone files (`--plots`, `lesson train --plot`) and
-/// inline figures of the HTML pages, from the same `Chart` values the terminal renders.
+/// Draws the charts steps report as SVG: standalone files (a training run's curves, a step's
+/// series) and inline figures of the HTML pages, from the same `Chart` values the terminal renders.
 ///
 /// The output is well-formed XML: one `<svg>` root with a white background, `role="img"` and an
 /// `aria-label` describing the data (the alt text), then the chart. Text is escaped; non-finite
@@ -27,7 +27,7 @@ public enum SVGChart {
 
   /// The standalone SVG document for `series` (what `--plots` and `lesson train --plot` write).
   public static func lineChart(
-    _ series: [ChartSeries], title: String? = nil, xLabel: String = "step", yLabel: String = "loss",
+    _ series: [ChartSeries], title: String? = nil, xLabel: String = "step", yLabel: String = "",
     width: Int = 720, height: Int = 420
   ) -> String {
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -123,9 +123,9 @@ public enum SVGChart {
 
   /// Writes the SVG for `series` to `path` atomically (temporary file, fsync, rename).
   ///
-  /// This is what `lesson train --plot loss.svg` calls with its train and val series.
+  /// `lesson train --plot FILE` calls it with its train and val series.
   public static func writeLineChart(
-    _ series: [ChartSeries], to path: String, title: String? = nil, xLabel: String = "step", yLabel: String = "loss",
+    _ series: [ChartSeries], to path: String, title: String? = nil, xLabel: String = "step", yLabel: String = "",
     width: Int = 720, height: Int = 420
   ) throws {
     try AtomicFile.write(

@@ -79,6 +79,25 @@ public struct TerminalStyle: Sendable {
   var reset: String { colored ? "\u{1B}[0m" : "" }
 }
 
+// MARK: - Cursor and screen control
+
+/// The escape sequences that move the cursor and clear things: with `TerminalStyle`, the only
+/// place escape sequences are written, and only ever sent to a terminal.
+public enum TerminalControl {
+  /// Back to column 1 and erase the line: where a live progress line is redrawn.
+  public static let clearLine = "\r\u{1B}[2K"
+  /// Cursor home and erase the screen.
+  public static let clearScreen = "\u{1B}[H\u{1B}[2J"
+  public static let hideCursor = "\u{1B}[?25l"
+  public static let showCursor = "\u{1B}[?25h"
+  /// Every colour and weight back to the terminal's default.
+  public static let resetAttributes = "\u{1B}[0m"
+  /// `body` drawn on the first row, the cursor then put back where it was.
+  public static func onFirstRow(_ body: String) -> String {
+    "\u{1B}7\u{1B}[1;1H\u{1B}[2K" + body + "\u{1B}8"
+  }
+}
+
 // MARK: - Terminal facts
 
 /// Width and TTY facts about the terminal.
@@ -101,7 +120,7 @@ public enum Terminal {
 }
 
 /// The number of terminal columns `text` occupies (wide East Asian and emoji count 2, combining 0).
-func displayWidth(_ text: String) -> Int {
+public func displayWidth(_ text: String) -> Int {
   var width = 0
   for scalar in text.unicodeScalars {
     let v = scalar.value

@@ -37,6 +37,6 @@ public enum KindMismatch {
     let toleranceNote = tolerance.map { _ in " and its tolerance (\"tol=…\" only applies to numbers)" } ?? ""
     return "check '\(id)' returns true or false, but the claim text holds the number \(number.written); "
       + "move the number\(toleranceNote) out of the link text, leaving a statement such as "
-      + "[the loss falls](check:\(id)), or make the check return .number(…) to compare the figure"
+      + "[the total grows](check:\(id)), or make the check return .number(…) to compare the figure"
   }
 }

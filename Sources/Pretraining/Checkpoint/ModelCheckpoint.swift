@@ -1,4 +1,5 @@
 import Foundation
+import Safetensors
 
 /// A trained MiniGPT's weights with the config, vocabulary and step needed to use them again.
 ///
@@ -90,14 +91,14 @@ public struct ModelCheckpoint: Sendable, Equatable {
   ///   - tokenizer: when given (the vocabulary of a corpus the caller will use with the model),
   ///     the checkpoint's vocabulary must be exactly this one.
   ///   - config: when given, the checkpoint's model shape must be exactly this one.
-  /// - Throws: ``CheckpointError`` for an unreadable, truncated or foreign file,
+  /// - Throws: ``SafetensorsError`` for an unreadable, truncated or foreign file,
   ///   ``ModelCheckpointError`` for missing or invalid metadata and mismatches.
   public static func read(from url: URL, expecting tokenizer: CharTokenizer? = nil,
                           config: MiniGPTConfig? = nil) throws -> ModelCheckpoint {
     let file: SafetensorsFile
     do {
       file = try SafetensorsFile.read(from: url)
-    } catch let error as CheckpointError {
+    } catch let error as SafetensorsError {
       throw Self.explainForeignFile(error, at: url)
     }
     let checkpoint = try ModelCheckpoint(file: file)
@@ -213,7 +214,7 @@ public struct ModelCheckpoint: Sendable, Equatable {
   // MARK: - Foreign files
 
   /// Adds what the file looks like when it is not safetensors at all (a zip-based `.pt`, a pickle).
-  private static func explainForeignFile(_ error: CheckpointError, at url: URL) -> Error {
+  private static func explainForeignFile(_ error: SafetensorsError, at url: URL) -> Error {
     switch error {
     case .headerTooLarge, .headerLengthOutOfRange, .malformedHeader, .tooShortForHeader:
       guard let handle = try? FileHandle(forReadingFrom: url),
@@ -221,11 +222,11 @@ public struct ModelCheckpoint: Sendable, Equatable {
       try? handle.close()
       let bytes = [UInt8](prefix)
       if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-        return CheckpointError.malformedHeader(
+        return SafetensorsError.malformedHeader(
           "the file is a zip archive, as torch.save writes; save with safetensors.torch.save_file instead")
       }
       if bytes.first == 0x80 {
-        return CheckpointError.malformedHeader("the file looks like a Python pickle; save with safetensors.torch.save_file instead")
+        return SafetensorsError.malformedHeader("the file looks like a Python pickle; save with safetensors.torch.save_file instead")
       }
       return error
     default:

@@ -1,7 +1,7 @@
 /// Why a safetensors file is not a usable MiniGPT checkpoint (the file itself may be well formed).
 ///
 /// Format-level damage (truncation, a header lying about sizes, a foreign file) is reported by
-/// ``CheckpointError``; these cases are about what the tensors and metadata mean for the model.
+/// ``SafetensorsError``; these cases are about what the tensors and metadata mean for the model.
 public enum ModelCheckpointError: Error, Sendable, Equatable, CustomStringConvertible {
   /// A `__metadata__` entry the checkpoint needs is absent.
   case missingMetadata(key: String)

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 /// A character corpus split 90/10 into train and val, served as random windows for training.

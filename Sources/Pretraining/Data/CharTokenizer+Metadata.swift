@@ -1,3 +1,5 @@
+import Safetensors
+
 /// The vocabulary as a JSON array of one-character strings, the form a checkpoint's metadata stores.
 extension CharTokenizer {
   /// The vocabulary in id order as a compact JSON array, e.g. `["\n"," ","!","a"]`.

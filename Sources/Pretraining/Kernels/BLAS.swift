@@ -78,9 +78,12 @@ public enum BLAS {
   ///
   /// The model runs its own data-parallel workers; BLAS threads inside each worker's small
   /// products would only fight them for the same cores.
-  public static func useSingleThread() {
+  public static func useSingleThread() { setThreads(1) }
+
+  /// Sets how many threads each BLAS call may use (OpenBLAS; Accelerate manages its own).
+  public static func setThreads(_ count: Int) {
     #if canImport(CBLAS) && !canImport(Accelerate)
-    openblas_set_num_threads(1)
+    openblas_set_num_threads(Int32(clamping: max(1, count)))
     #endif
   }
 }

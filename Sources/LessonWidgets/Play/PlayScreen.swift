@@ -1,0 +1,84 @@
+import Foundation
+import LessonKit
+
+// MARK: - Drawing the play widget
+
+/// The lines of the `lesson play` screen for a session, and the plain report for scripts.
+public enum PlayScreen {
+  /// The interactive screen: header, prompt, bars, entropy, hints and the last message.
+  public static func lines(for session: PlaySession, width: Int, style: TerminalStyle) -> [String] {
+    var out: [String] = []
+    let model = session.model
+    out.append(style.apply(.bold, "lesson play") + style.apply(.dim, " · next-character predictions"))
+    let name = Sanitizer.clean(model.name, singleLine: true)
+    let summary = clip(" — " + Sanitizer.clean(model.summary, singleLine: true), width - 8 - displayWidth(name))
+    out.append("model: " + style.apply(.bold, name) + style.apply(.dim, summary))
+    out.append("")
+    let cursor = session.mode == .typing ? style.apply(.bold, "▏") : ""
+    out.append("prompt: \"" + visiblePrompt(session.promptText, width: width - 12) + "\"" + cursor
+      + style.apply(.dim, session.mode == .typing ? "   (typing)" : "   (commands)"))
+    out.append("")
+    do {
+      let probabilities = try session.distribution()
+      let entropy = NextCharacterMath.entropyBits(probabilities)
+      out.append("temperature " + style.apply(.bold, String(format: "%.1f", session.temperature))
+        + " · entropy " + style.apply(.bold, String(format: "%.2f", entropy)) + " bits"
+        + style.apply(.dim, String(format: " (uniform over %d: %.2f)", probabilities.count, log2(Double(probabilities.count)))))
+      out.append("next character, top \(min(session.top, probabilities.count)):")
+      out += bars(probabilities, model: model, top: session.top, width: width, style: style).map { "  " + $0 }
+    } catch {
+      out.append(style.apply(.red, "the model could not predict: " + Sanitizer.clean(String(describing: error))))
+    }
+    out.append("")
+    if session.mode == .typing {
+      out.append(style.apply(.dim, clip("type a prompt · ⌫ delete · Tab preset · ←/→ temperature", width)))
+      out.append(style.apply(.dim, clip("⏎ done typing (then g greedy, s sample, m model, q quit) · Ctrl-C quit", width)))
+    } else {
+      out.append(style.apply(.dim, clip("g greedy · G greedy ×40 · s sample · S sample ×40 · m model · ←/→ or -/+ temperature", width)))
+      let presets = session.presets.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: " · ")
+      out.append(style.apply(.dim, clip("presets: " + Sanitizer.clean(presets, singleLine: true), width)))
+      out.append(style.apply(.dim, "e type · c clear · ⌫ delete · q quit"))
+    }
+    if let message = session.message {
+      out.append(style.apply(.yellow, clip(Sanitizer.clean(message, singleLine: true), width)))
+    }
+    return out
+  }
+
+  /// The top-k bars of a distribution, labelled with the model's characters.
+  public static func bars(
+    _ probabilities: [Double], model: any NextCharacterModel, top: Int, width: Int, style: TerminalStyle
+  ) -> [String] {
+    let indices = NextCharacterMath.top(top, of: probabilities)
+    let labels = indices.map { model.vocabulary.indices.contains($0) ? String(model.vocabulary[$0]) : "?" }
+    return ChartRenderer.probabilityBars(
+      labels: labels, probabilities: indices.map { probabilities[$0] }, width: width - 2, style: style)
+  }
+
+  /// `text` cut to `width` columns with an ellipsis.
+  static func clip(_ text: String, _ width: Int) -> String {
+    guard displayWidth(text) > width else { return text }
+    var out = ""
+    for character in text {
+      if displayWidth(out + String(character)) > max(1, width - 1) { break }
+      out.append(character)
+    }
+    return out + "…"
+  }
+
+  /// The prompt's tail that fits `width`, newlines shown as `⏎` and controls neutralized.
+  static func visiblePrompt(_ text: String, width: Int) -> String {
+    var shown = ""
+    for character in text {
+      switch character {
+      case "\n", "\r\n": shown += "⏎"
+      case "\t": shown += "⇥"
+      default: shown.append(character)
+      }
+    }
+    shown = Sanitizer.clean(shown, singleLine: true)
+    let limit = max(10, width)
+    if shown.count > limit { shown = "…" + String(shown.suffix(limit - 1)) }
+    return shown
+  }
+}

@@ -1,0 +1,5 @@
+import LessonBundles
+import LessonCommandLine
+
+// `lesson`: the command line with the built-in course.
+LessonCommand.main(bundles: AllBundles.list)

@@ -1,0 +1,136 @@
+import LessonKit
+import LessonWidgets
+import Testing
+
+/// A model over "ab " that always prefers the character after the prompt's last one (a→b→␣→a).
+private struct CyclingModel: NextCharacterModel {
+  let name = "cycle"
+  let summary = "test model"
+  let vocabulary: [Unicode.Scalar] = ["a", "b", " "]
+
+  func distribution(after prefix: [Unicode.Scalar]) throws -> [Double] {
+    let last = prefix.last.flatMap { vocabulary.firstIndex(of: $0) } ?? 2
+    var probabilities = [0.2, 0.2, 0.2]
+    probabilities[(last + 1) % 3] = 0.6
+    return probabilities
+  }
+}
+
+/// Always uniform, to tell models apart.
+private struct UniformModel: NextCharacterModel {
+  let name = "uniform"
+  let summary = "test model"
+  let vocabulary: [Unicode.Scalar] = ["a", "b", " "]
+  func distribution(after prefix: [Unicode.Scalar]) throws -> [Double] { [1.0 / 3, 1.0 / 3, 1.0 / 3] }
+}
+
+@Suite struct PlaySessionTests {
+  private func session() -> PlaySession {
+    PlaySession(models: [CyclingModel(), UniformModel()], presets: ["ab", "zz"], top: 3)
+  }
+
+  private func keys(_ text: String) -> [Key] { text.map { Key.character($0) } }
+
+  @Test func typingThenGreedyAppendsTheTopCharacter() throws {
+    var play = session()
+    for key in keys("ab") { play.handle(key) }
+    #expect(play.promptText == "ab")
+    #expect(play.mode == .typing)
+    play.handle(.enter)
+    #expect(play.mode == .commands)
+    let top = NextCharacterMath.top(1, of: try play.distribution())[0]
+    play.handle(.character("g"))
+    #expect(play.promptText == "ab" + String(play.model.vocabulary[top]))
+    #expect(play.promptText == "ab ")
+    play.handle(.character("G"))
+    #expect(play.promptText.count == 43)
+    #expect(play.promptText.hasPrefix("ab ab ab"))
+  }
+
+  @Test func commandLettersTypeWhileTyping() {
+    var play = session()
+    play.handle(.character("g"))
+    #expect(play.message?.contains("not in the cycle model's vocabulary") == true)
+    #expect(play.promptText.isEmpty)
+    play.handle(.character("b"))
+    play.handle(.backspace)
+    #expect(play.promptText.isEmpty)
+  }
+
+  @Test func unknownCharactersAreRefusedWithAMessage() {
+    var play = session()
+    let accepted = play.type("aé")
+    #expect(!accepted)
+    #expect(play.promptText.isEmpty)
+    #expect(play.message?.contains("'é' (U+00E9)") == true)
+  }
+
+  @Test func temperatureMovesInTenthsWithinBounds() throws {
+    var play = session()
+    #expect(play.temperature == 1.0)
+    play.handle(.right)
+    #expect(play.temperature == 1.1)
+    for _ in 0..<40 { play.handle(.left) }
+    #expect(play.temperature == 0.1)
+    #expect(play.message?.contains("0.1…3.0") == true)
+    play.handle(.enter)
+    for _ in 0..<40 { play.handle(.character("+")) }
+    #expect(play.temperature == 3.0)
+    // A hotter distribution is flatter: more entropy than at τ = 1.
+    let hot = NextCharacterMath.entropyBits(try play.distribution())
+    let cold = NextCharacterMath.entropyBits(try CyclingModel().distribution(after: []))
+    #expect(hot > cold)
+  }
+
+  @Test func presetsModelsAndQuitting() {
+    var play = session()
+    play.handle(.tab)
+    #expect(play.promptText == "ab")
+    play.handle(.tab)
+    #expect(play.promptText == "ab")  // "zz" is not in the vocabulary: refused, prompt kept
+    #expect(play.message?.contains("'z'") == true)
+    play.handle(.enter)
+    play.handle(.character("m"))
+    #expect(play.model.name == "uniform")
+    play.handle(.character("m"))
+    #expect(play.model.name == "cycle")
+    play.handle(.character("1"))
+    #expect(play.promptText == "ab")
+    play.handle(.character("c"))
+    #expect(play.promptText.isEmpty)
+    #expect(!play.isFinished)
+    play.handle(.character("q"))
+    #expect(play.isFinished)
+  }
+
+  @Test func samplingIsSeededAndStaysInTheVocabulary() {
+    var first = session()
+    var second = session()
+    for key in [Key.enter, .character("S")] {
+      first.handle(key)
+      second.handle(key)
+    }
+    #expect(first.promptText.count == 40)
+    #expect(first.promptText == second.promptText)
+    #expect(first.promptText.allSatisfy { "ab ".contains($0) })
+  }
+
+  @Test func screenShowsPromptBarsAndEntropyWithinTheWidth() {
+    var play = session()
+    for key in keys("ab") { play.handle(key) }
+    let lines = PlayScreen.lines(for: play, width: 60, style: .plain)
+    #expect(lines.contains("prompt: \"ab\"▏   (typing)"))
+    #expect(lines.contains { $0.hasPrefix("temperature 1.0 · entropy 1.37 bits") })
+    #expect(lines.contains { $0.hasPrefix("  ␣ ") && $0.hasSuffix(" 60.0%") })
+    for line in lines { #expect(line.count <= 60, "too wide: \(line)") }
+  }
+
+  @Test func mathHelpers() {
+    #expect(NextCharacterMath.tempered([0.5, 0.5], temperature: 0.1) == [0.5, 0.5])
+    let sharp = NextCharacterMath.tempered([0.6, 0.4], temperature: 0.5)
+    #expect(abs(sharp[0] - 0.36 / 0.52) < 1e-12)
+    #expect(NextCharacterMath.entropyBits([0.25, 0.25, 0.25, 0.25]) == 2)
+    #expect(NextCharacterMath.top(2, of: [0.1, 0.3, 0.3, 0.3]) == [1, 2])
+    #expect(NextCharacterMath.argmax([0.1, 0.3, 0.3]) == 1)
+  }
+}
