@@ -87,10 +87,11 @@ enum HTMLPage {
     .widget { border: 1px solid var(--border); border-radius: 8px; padding: .8rem 1rem; background: var(--panel); }
     .widget h4 { margin: 0 0 .5rem; }
     .widget .row { display: flex; flex-wrap: wrap; gap: .4rem .6rem; align-items: center; margin: .4rem 0; }
-    .widget input[type=text] { flex: 1 1 14rem; min-width: 0; font: inherit; padding: .3rem .5rem; border: 1px solid var(--border);
+    .widget textarea { flex: 1 1 14rem; min-width: 0; font: inherit; padding: .3rem .5rem; border: 1px solid var(--border);
       border-radius: 4px; background: var(--bg); color: var(--fg); }
     .widget button, .widget select { font: inherit; font-size: .9rem; padding: .25rem .6rem; border: 1px solid var(--border);
       border-radius: 4px; background: var(--bg); color: var(--fg); cursor: pointer; }
+    .widget button:disabled { opacity: .45; cursor: default; }
     .widget button[aria-pressed=true] { border-color: var(--accent); box-shadow: inset 0 0 0 1px var(--accent); }
     .widget .bars { display: grid; grid-template-columns: 2.2rem 1fr 4.2rem; gap: .15rem .5rem; align-items: center; margin-top: .5rem; }
     .widget .bar-char { font-family: ui-monospace, "DejaVu Sans Mono", monospace; text-align: right; }
