@@ -129,6 +129,12 @@ let package = Package(
       dependencies: ["LessonKit"],
       resources: [.copy("Fixtures")]
     ),
+    // Built pages driven in headless Chromium (WebDriver); Swift computes the reference values.
+    .testTarget(
+      name: "BrowserTests",
+      dependencies: ["LessonBundles", "LessonKit", "LessonWidgets", "Pretraining"],
+      resources: [.copy("Fixtures")]
+    ),
     .testTarget(
       name: "LessonWidgetsTests",
       dependencies: ["LessonWidgets", "LessonKit"]

@@ -16,6 +16,9 @@ case "$(uname -s)" in
       command -v python3 >/dev/null || need_apt+=(python3)
       # The Python test tools live in a virtual environment (PEP 668); Debian ships venv's pip apart.
       python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
+      # The page tests drive headless Chromium through WebDriver.
+      command -v chromium >/dev/null || need_apt+=(chromium)
+      command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
     fi
     if [ ${#need_apt[@]} -eq 0 ]; then exit 0; fi
     if command -v apt-get >/dev/null; then

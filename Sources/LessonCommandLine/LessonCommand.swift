@@ -19,7 +19,7 @@ public struct LessonCommand: ParsableCommand {
     version: LessonKitVersion.string,
     // Reading and checking lessons first, then the numeric tools, then authoring.
     subcommands: [
-      Run.self, Check.self, List.self, Show.self, Params.self, Lint.self, Sync.self, Cache.self,
+      Run.self, Check.self, Build.self, List.self, Show.self, Params.self, Lint.self, Sync.self, Cache.self,
       Train.self, Sample.self, Bench.self, Export.self, Corpus.self, Play.self,
       New.self,
     ],

@@ -85,6 +85,16 @@ enum EngineSelfTest {
       context.measure("selftest-seed", Double(context.seed))
       context.measure("selftest-third", 1.0 / 3.0)
     }
+    Step("selftest-hostile-output") { context in
+      // For the page tests: markup in every kind of step output must reach the page as text.
+      let markup = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
+      context.text("text " + markup)
+      context.scalar("scalar " + markup, 1, unit: markup)
+      context.tensor("tensor " + markup, ReportTensor(shape: [1, 2], values: [0, 1], isInteger: true, decode: { _ in markup }))
+      context.table(markup, headers: [markup], rows: [[markup]])
+      context.chart(.bars(labels: [markup], values: [1], title: markup))
+      context.expect(true, "expectation " + markup, detail: markup)
+    }
     Step("selftest-fail") { _ in
       throw SelfTestError.deliberate
     }

@@ -20,6 +20,7 @@ enum PretrainLesson {
     trainingLoop
     optimizerChoices
     ngramPredictor
+    nextCharacterWidget
     scaling
     sftBridge
   }

@@ -136,6 +136,9 @@ public final class StepContext {
   /// Reports a chart (lines, bars or heat map).
   public func chart(_ c: Chart) { output.append(.chart(c)) }
 
+  /// Reports an interactive widget for the HTML page (the terminal shows its summary).
+  public func widget(_ w: Widget) { output.append(.widget(w)) }
+
   /// Records an assertion; `lesson check` counts and reports it.
   public func expect(_ condition: Bool, _ message: String, detail: String? = nil) {
     output.append(.expectation(Expectation(passed: condition, message: message, detail: detail)))
@@ -208,6 +211,7 @@ public enum ReportItem: Sendable, Codable, Equatable {
   case table(title: String?, headers: [String], rows: [[String]])
   case chart(Chart)
   case expectation(Expectation)
+  case widget(Widget)
 }
 
 /// An assertion made by a step with `expect`.

@@ -56,7 +56,7 @@ public struct TensorFormatter: Sendable {
   // MARK: - Layout
 
   /// Indices along a dimension of length `count`, with `nil` marking the elision.
-  private func elided(_ count: Int) -> [Int?] {
+  func elided(_ count: Int) -> [Int?] {
     if count <= maxItems { return Array(0..<count) }
     return Array(0..<edgeItems) + [nil] + Array((count - edgeItems)..<count)
   }
@@ -102,7 +102,7 @@ public struct TensorFormatter: Sendable {
   }
 
   /// A value as printed: integers plainly; floats with 4 decimals, or scientific when tiny or huge.
-  private func formatValue(_ value: Double, tensor: ReportTensor) -> String {
+  func formatValue(_ value: Double, tensor: ReportTensor) -> String {
     if value.isNaN { return "nan" }
     if value.isInfinite { return value < 0 ? "-inf" : "inf" }
     if tensor.isInteger { return String(Int64(value.rounded())) }

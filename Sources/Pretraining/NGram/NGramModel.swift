@@ -103,6 +103,29 @@ public struct NGramModel: Sendable {
     return probability(of: Int(token), after: prefix[...])
   }
 
+  // MARK: - Exporting
+
+  /// Every count the model holds, for recomputing its distributions elsewhere (the HTML widget).
+  ///
+  /// `levels[n]` lists the contexts of length n (0 ... order − 1), sorted by key; a context's key
+  /// is Σ id(back) · V^(back − 1) over its last n tokens (back = 1 is the token just before the
+  /// prediction), the key `distribution(after:)` looks up, backing off to shorter contexts the same way.
+  public func counts() -> NGramCounts {
+    var levels: [[NGramCounts.Context]] = []
+    for length in 0..<order {
+      var contexts: [NGramCounts.Context] = []
+      for (key, total) in contextTotals[length].sorted(by: { $0.key < $1.key }) {
+        var following: [[Int]] = []
+        for token in 0..<vocabularySize {
+          if let count = ngramCounts[length][key &* vocabularySize &+ token] { following.append([token, count]) }
+        }
+        contexts.append(NGramCounts.Context(key: key, total: total, following: following))
+      }
+      levels.append(contexts)
+    }
+    return NGramCounts(order: order, vocabularySize: vocabularySize, smoothing: smoothing, levels: levels)
+  }
+
   // MARK: - Evaluating
 
   /// Mean negative log-likelihood, in nats, of each token of `tokens` given the ones before it.
@@ -256,6 +279,22 @@ public struct NGramModel: Sendable {
       throw NGramError.tokenOutOfRange(token, position: position, vocabularySize: vocabularySize)
     }
   }
+}
+
+/// An n-gram model's counts as plain data (see ``NGramModel/counts()``).
+public struct NGramCounts: Sendable, Codable, Equatable {
+  /// One context: its key, how often it occurred, and `[token, count]` for each token that followed it.
+  public struct Context: Sendable, Codable, Equatable {
+    public var key: Int
+    public var total: Int
+    public var following: [[Int]]
+  }
+
+  public var order: Int
+  public var vocabularySize: Int
+  public var smoothing: Double
+  /// `levels[n]`: the contexts of length n that occurred, sorted by key.
+  public var levels: [[Context]]
 }
 
 /// Why an n-gram model could not be built or queried.
