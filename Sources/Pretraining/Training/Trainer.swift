@@ -164,7 +164,7 @@ public final class Trainer {
     log.lastStep = completedSteps + count - 1
     log.evaluatesLastStep = evaluateAtEnd
     try withoutActuallyEscaping(nextBatch) { source in
-      try loop(count: count, nextBatch: model.profilingBatches(source), evaluationBatches: source)
+      try loop(count: count, nextBatch: model.profilingBatches(source))
     }
     let sorted = log.stepSeconds.sorted()
     let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
@@ -174,8 +174,9 @@ public final class Trainer {
       millisecondsPerStep: median * 1e3, tokensPerSecond: median > 0 ? tokensPerStep / median : 0)
   }
 
-  /// The steps themselves; `nextBatch` is the caller's source, timed as "batch" when profiling is on.
-  private func loop(count: Int, nextBatch: BatchSource, evaluationBatches: BatchSource) throws {
+  /// The steps themselves; `nextBatch` is the caller's source, timed as "batch" when profiling is on
+  /// (benchmarks profile runs without estimates, so no evaluation batch is counted there).
+  private func loop(count: Int, nextBatch: BatchSource) throws {
     log.stepStarted = MonotonicClock.now()
     // lesson:begin training-loop
     for step in completedSteps..<(completedSteps + count) {
@@ -187,7 +188,7 @@ public final class Trainer {
       let norm = model.clipGradientNorm(max: options.maxGradientNorm)
       try checkFinite(step: step, loss: loss, gradientNorm: norm)
       optimizer.step(model, learningRate: lr)         // AdamW
-      try record(step: step, loss: loss, gradientNorm: norm, learningRate: lr, nextBatch: evaluationBatches)
+      try record(step: step, loss: loss, gradientNorm: norm, learningRate: lr, nextBatch: nextBatch)
     }
     // lesson:end
   }
