@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.."
 SECONDS_TO_RUN="${1:-${SECONDS_TO_RUN:-60}}"
 SWIFTC="${SWIFTC:-swiftc}"
 OUT=.build-fuzz
-TARGETS=(${FUZZ_TARGETS:-lesson checkpoint})
+TARGETS=(${FUZZ_TARGETS:-lesson checkpoint cache})
 mkdir -p "$OUT/modules" Fuzz/findings
 
 # Whether $1 is missing or older than any of the following files.
@@ -61,6 +61,18 @@ build_lesson() {
     -I Sources/CCmark $(pkg-config --cflags-only-I libcmark | sed 's/-I/-Xcc -I/g') \
     $(pkg-config --libs libcmark) -L "$OUT" -lAtomicFiles \
     "${sources[@]}" -o "$OUT/lesson-fuzzer"
+}
+
+build_cache() {
+  local sources=(Fuzz/CacheFuzzer.swift)
+  while IFS= read -r file; do sources+=("$file"); done < <(find Sources/LessonKit -name '*.swift' | sort)
+  stale "$OUT/cache-fuzzer" "${sources[@]}" "$OUT/libAtomicFiles.a" || return 0
+  echo "building $OUT/cache-fuzzer" >&2
+  # shellcheck disable=SC2046
+  fuzz_swiftc -module-name LessonKit \
+    -I Sources/CCmark $(pkg-config --cflags-only-I libcmark | sed 's/-I/-Xcc -I/g') \
+    $(pkg-config --libs libcmark) -L "$OUT" -lAtomicFiles \
+    "${sources[@]}" -o "$OUT/cache-fuzzer"
 }
 
 build_checkpoint() {
@@ -103,6 +115,19 @@ seed_checkpoint() {
   fi
   printf '{"block_size":64,"n_embd":128,"n_head":4,"n_layer":4,"vocab_size":65}' > "$1/config.json"
   printf '["\\n"," ","a","\\u001b"]' > "$1/vocabulary.json"
+}
+
+seed_cache() {
+  # Real entries, written by the self-test lesson's steps, plus JSON headers for the envelope.
+  if [[ -x .build/release/lesson-testbed ]]; then
+    local cache
+    cache=$(mktemp -d)
+    (cd Tests/EndToEndTests/Fixtures && XDG_CACHE_HOME=$cache "$OLDPWD/.build/release/lesson-testbed" check selftest) \
+      > /dev/null 2>&1 || true
+    find "$cache" -name '*.entry' -exec cp --backup=numbered -t "$1" {} + 2>/dev/null || true
+    rm -rf "$cache"
+  fi
+  printf '{"blobs":[{"length":3,"name":"s","offset":0}],"build":"b","key":"k","measurements":{"m":{"number":{"_0":1}}},"output":[],"seconds":0,"step":"x"}' > "$1/header.json"
 }
 
 # MARK: - Fuzz
