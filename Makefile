@@ -19,7 +19,9 @@ PYTHON := $(abspath .build/python-venv/bin/python3)
 lesson: deps build
 	$(BIN) run pretrain
 
-test: test-deps build unit-tests check-lessons
+# The lessons are checked first, cold: the end-to-end tests that check the real lessons again
+# (claim mutation, the published page) then replay their steps from that run's cache.
+test: test-deps build check-lessons unit-tests
 
 deps:
 	@scripts/install-deps.sh
@@ -35,11 +37,13 @@ torch-deps: test-deps
 build:
 	$(SWIFT) build -c release
 
+LESSON_CACHE := $(abspath .build/lesson-check-cache)
+
 unit-tests: build
-	LESSON_BINARY=$(abspath $(BIN)) LESSON_PYTHON=$(PYTHON) $(SWIFT) test -c release
+	LESSON_BINARY=$(abspath $(BIN)) LESSON_PYTHON=$(PYTHON) LESSON_SHARED_CACHE=$(LESSON_CACHE) $(SWIFT) test -c release
 
 check-lessons: build
-	scripts/check-lessons.sh $(BIN) $(LESSONS)
+	LESSON_CHECK_CACHE=$(LESSON_CACHE) scripts/check-lessons.sh $(BIN) $(LESSONS)
 	$(BIN) lint --claims $(LESSONS)
 
 bench: torch-deps build

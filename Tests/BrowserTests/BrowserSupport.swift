@@ -47,9 +47,13 @@ enum PageTestSupport {
     var environment = ProcessInfo.processInfo.environment
     environment["COLUMNS"] = "80"
     environment["NO_COLOR"] = "1"
-    process.environment = environment
     let scratch = try scratch("run")
     defer { try? FileManager.default.removeItem(atPath: scratch) }
+    // The pretraining page replays the steps of `make test`'s cold check ($LESSON_SHARED_CACHE);
+    // otherwise each build starts from an empty cache of its own, never the user's.
+    let shared = ProcessInfo.processInfo.environment["LESSON_SHARED_CACHE"] ?? ""
+    environment["XDG_CACHE_HOME"] = shared.isEmpty ? scratch + "/cache" : shared
+    process.environment = environment
     FileManager.default.createFile(atPath: scratch + "/out", contents: nil)
     FileManager.default.createFile(atPath: scratch + "/err", contents: nil)
     process.standardOutput = FileHandle(forWritingAtPath: scratch + "/out")

@@ -28,6 +28,14 @@ struct LessonBinary {
     return packageRoot.appendingPathComponent(".build/debug/lesson").path
   }
 
+  /// `XDG_CACHE_HOME` pointing at `$LESSON_SHARED_CACHE` (the result cache of `make test`'s cold
+  /// check of the real lessons), for tests that check those lessons again; empty without it, so
+  /// such a test then computes its steps cold.
+  static var sharedCache: [String: String] {
+    guard let shared = ProcessInfo.processInfo.environment["LESSON_SHARED_CACHE"], !shared.isEmpty else { return [:] }
+    return ["XDG_CACHE_HOME": shared]
+  }
+
   /// `lesson-testbed` beside ``path``: the same command line serving only the engine's self-test
   /// bundle, which the fixture lessons use (the shipped `lesson` does not know it).
   static var testbedPath: String {

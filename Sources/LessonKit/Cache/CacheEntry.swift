@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 // MARK: - One cached step
@@ -105,7 +106,7 @@ enum CacheEntryFormat {
     let blobArea = body - headerEnd
     for blob in header.blobs {
       guard blob.offset >= 0, blob.length >= 0, blob.offset <= blobArea, blob.length <= blobArea - blob.offset else {
-        throw Refusal(reason: "its state '\(LimitedText.excerpt(blob.name))' runs past the end")
+        throw Refusal(reason: "its state '\(excerpt(blob.name))' runs past the end")
       }
       state[blob.name] = Data(bytes[headerEnd + blob.offset..<headerEnd + blob.offset + blob.length])
     }

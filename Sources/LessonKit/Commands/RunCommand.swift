@@ -95,7 +95,7 @@ public enum RunCommand {
       progress.clear()
       results += runner.results(forStepAt: index)
       if record.cached {
-        renderer.emitLine(env.outStyle.apply(.dim, "(from cache, \(Seconds.format(record.seconds)))"))
+        renderer.emitLine(env.outStyle.apply(.dim, "(from cache, \(NumberFormat.elapsed(record.seconds)))"))
       } else if alreadyRan {
         renderer.emitLine(env.outStyle.apply(.dim, "(ran earlier, for a step that needed its result)"))
       }

@@ -256,9 +256,9 @@ final class InteractiveRun {
     progressLine.clear()
     skipped.remove(step.id)
     if rerun {
-      emit(env.outStyle.apply(.dim, "↻ reran step '\(Sanitizer.clean(step.id))' in \(Seconds.format(record.seconds))"))
+      emit(env.outStyle.apply(.dim, "↻ reran step '\(Sanitizer.clean(step.id))' in \(NumberFormat.elapsed(record.seconds))"))
     } else if record.cached {
-      emit(env.outStyle.apply(.dim, "(from cache, \(Seconds.format(record.seconds)); r reruns it)"))
+      emit(env.outStyle.apply(.dim, "(from cache, \(NumberFormat.elapsed(record.seconds)); r reruns it)"))
     } else if alreadyRan {
       let note = shown.contains(step.id) ? "(ran earlier in this session; r reruns it)" : "(ran earlier, for a step that needed its result)"
       emit(env.outStyle.apply(.dim, note))

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 // MARK: - Parameters
@@ -81,7 +82,7 @@ public struct ParameterSpec: Sendable, Equatable {
   public func parse(_ text: String) throws -> ParameterValue {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     func refuse() -> ParameterError {
-      .invalidValue(name: name, value: LimitedText.excerpt(text), expected: range)
+      .invalidValue(name: name, value: excerpt(text), expected: range)
     }
     switch domain {
     case .integers(let range):
@@ -196,11 +197,11 @@ public struct ParameterSettings: Sendable, Equatable, Codable {
   public init(assignments: [String], specs: [ParameterSpec]) throws {
     for assignment in assignments {
       guard let equals = assignment.firstIndex(of: "=") else {
-        throw ParameterError.malformed(LimitedText.excerpt(assignment))
+        throw ParameterError.malformed(excerpt(assignment))
       }
       let name = String(assignment[..<equals]).trimmingCharacters(in: .whitespaces)
       guard let spec = specs.first(where: { $0.name == name }) else {
-        throw ParameterError.unknown(name: LimitedText.excerpt(name), known: specs.map(\.name))
+        throw ParameterError.unknown(name: excerpt(name), known: specs.map(\.name))
       }
       try set(spec, to: spec.parse(String(assignment[assignment.index(after: equals)...])))
     }
@@ -249,17 +250,7 @@ public enum ParameterError: Error, Equatable, CustomStringConvertible {
   }
 }
 
-// MARK: - Short excerpts and suggestions
-
-/// Caps text from the user before it is echoed in a message, so a megabyte argument cannot flood
-/// the terminal.
-public enum LimitedText {
-  /// At most `limit` characters of `text`, with an ellipsis and the full length when cut.
-  public static func excerpt(_ text: String, limit: Int = 80) -> String {
-    guard text.count > limit else { return text }
-    return String(text.prefix(limit)) + "… (\(text.count) characters)"
-  }
-}
+// MARK: - Suggestions
 
 /// Finds the known word closest to a mistyped one.
 public enum Suggestion {
