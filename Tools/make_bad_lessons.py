@@ -34,7 +34,7 @@ case("duplicate-step-id", "# T\n\n" + STEP + "\ntext\n\n" + STEP, 2, "appears tw
 case("malformed-step-id", "# T\n\n```swift step=../../etc/passwd\nx\n```\n", 2,
      "step id '../../etc/passwd' is malformed", 3)
 case("unicode-step-id", "# T\n\n```swift step=schritt-ä\nx\n```\n", 2, "is malformed", 3)
-case("step-names-a-check", "# T\n\n```swift step=selftest-mean\nx\n```\n", 2, "names a check", 3)
+case("step-names-a-check", "# T\n\n```swift step=selftest-mean\nx\n```\n", 2, "names a measurement or check", 3)
 case("step-not-swift", "# T\n\n```python step=selftest-make-range\nx\n```\n", 2, "a step block must be `swift`", 3)
 
 # MARK: - Check ids

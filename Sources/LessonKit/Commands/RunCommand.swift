@@ -116,6 +116,15 @@ public enum RunCommand {
       }
     }
     renderer.render()
+    // Claims still waiting (their step came earlier than they did, or was skipped by quitting)
+    // are checked now, so the totals and the exit status count every claim.
+    if !quit {
+      for claimIndex in pending {
+        let result = runner.evaluateClaim(at: claimIndex)
+        results.append(result)
+        env.out(ClaimLine.render(result, claim: lesson.claims[claimIndex], style: env.outStyle) + "\n")
+      }
+    }
     if quit {
       env.err("stopped before the end of the lesson\n")
       return 0

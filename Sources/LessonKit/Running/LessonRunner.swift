@@ -258,10 +258,14 @@ public final class LessonRunner {
 
   /// Whether the claim at `index` can be shown without running anything: its steps have a
   /// result in this run (or it restates a setting). `lesson run` shows other claims as pending.
+  ///
+  /// Only steps the lesson shows as a runnable block are waited for: a claim measured by a step
+  /// the lesson never shows has nothing to wait for and is ready at once.
   public func isReady(claimAt index: Int) -> Bool {
+    let shown = Set(lesson.steps.filter { !$0.attributes.display }.map(\.id))
     switch binding(ofClaimAt: index) {
-    case .measurement(let step): return records[step] != nil
-    case .derived(let steps): return steps.allSatisfy { records[$0] != nil }
+    case .measurement(let step): return records[step] != nil || !shown.contains(step)
+    case .derived(let steps): return steps.allSatisfy { records[$0] != nil || !shown.contains($0) }
     case .setting, .unbound: return true
     }
   }
