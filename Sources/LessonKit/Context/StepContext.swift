@@ -79,9 +79,6 @@ public final class StepContext {
 
   // MARK: - Runner access
 
-  /// What the running step has reported so far (for tests of registered steps).
-  public var recordedOutput: [ReportItem] { output }
-
   /// Returns and clears the output reported since the last call.
   func takeOutput() -> [ReportItem] {
     defer { output.removeAll() }

@@ -19,7 +19,7 @@ public final class MiniGPT {
 
   /// Number of data-parallel workers used for a batch (at most one per window).
   public private(set) var threads: Int
-  private var replicas: [ModelReplica] = []
+  private var replicas: [GPTNetwork] = []
   private var workerCount = 1
   private var profiling = false
 
@@ -75,16 +75,6 @@ public final class MiniGPT {
 
   // MARK: - Threads and profiling
 
-  /// Sets the number of data-parallel workers (1 = everything on the calling thread).
-  public func setThreads(_ count: Int) throws {
-    guard count >= 1 else { throw ModelError.invalidThreadCount(count) }
-    if count != threads {
-      threads = count
-      replicas = []
-      readyForBackward = false
-    }
-  }
-
   /// Turns per-phase timing on or off and clears what was recorded. Off by default.
   public func setProfiling(_ enabled: Bool) {
     profiling = enabled
@@ -97,9 +87,6 @@ public final class MiniGPT {
   /// Seconds per (pass, layer kind) since profiling was turned on, as seen by worker 0, plus
   /// clipping and AdamW time on this model.
   public var phaseProfile: PhaseProfile { replicas.first?.profile ?? PhaseProfile() }
-
-  /// Whether per-phase timing is on.
-  public var isProfiling: Bool { profiling }
 
   /// Times `body` into the profile's clipping or optimizer bucket when profiling is on.
   func timed<R>(_ bucket: WritableKeyPath<PhaseProfile, Double>, _ body: () -> R) -> R {
@@ -212,7 +199,7 @@ public final class MiniGPT {
     let batchCapacity = max(largestShare, replicas.first?.batchCapacity ?? 0)
     let timeCapacity = max(time, replicas.first?.timeCapacity ?? 0)
     replicas = (0..<max(threads, 1)).map { worker in
-      ModelReplica(
+      GPTNetwork(
         config: config, layout: layout, batchCapacity: batchCapacity, timeCapacity: timeCapacity,
         sharedGradients: worker == 0 ? gradients.base : nil)
     }
@@ -265,7 +252,7 @@ public final class MiniGPT {
 
   // MARK: - Reading results
 
-  private func locate(batch b: Int) throws -> (replica: ModelReplica, row: Int) {
+  private func locate(batch b: Int) throws -> (replica: GPTNetwork, row: Int) {
     guard batchSize > 0 else { throw ModelError.noForwardPass }
     guard b >= 0 && b < batchSize else {
       throw ModelError.indexOutOfRange("batch row \(b) of \(batchSize)")
@@ -353,14 +340,5 @@ public final class MiniGPT {
       throw ModelError.shapeMismatch("the model has \(parameterCount) parameters, got \(values.count)")
     }
     parameters.copy(from: values)
-  }
-
-  /// Overwrites the parameter with this name; `values` must have exactly its element count.
-  public func setParameter(named name: String, values: [Float]) throws {
-    let e = try entry(name)
-    guard values.count == e.count else {
-      throw ModelError.shapeMismatch("\(name) has \(e.count) values \(e.shape), got \(values.count)")
-    }
-    parameters.copy(from: values, at: e.offset)
   }
 }
