@@ -1,20 +1,27 @@
 # The two commands a newcomer needs:
 #   make lesson   install what is missing, build release, run the pretraining lesson
 #   make test     install what is missing, run every test and check every lesson
+# PyTorch (about 2.8 GB of CUDA wheels from PyPI, so not part of `make test`):
+#   make bench     Swift against the PyTorch reference, lesson and shakespeare-char shapes, in one run
+#   make interop   the tests that need PyTorch (reference, nanoGPT export), required to run, not skipped
 # Hardening (not part of `make test`):
-#   make fuzz SECONDS=N   libFuzzer on lesson loading, parsing, binding, rendering, claim numbers
+#   make fuzz SECONDS=N   libFuzzer, N s per target: lesson loading/parsing/rendering; the checkpoint reader and corpus decoder
 #   make sanitize         the test suite under AddressSanitizer, then ThreadSanitizer
 
 SWIFT ?= swift
 BIN   := .build/release/lesson
 LESSONS := $(wildcard Lessons/*.md) $(wildcard Lessons/examples/*.md)
+# The Python test tools' virtual environment (scripts/install-python-test-deps.sh; PEP 668).
+PYTHON := $(abspath .build/python-venv/bin/python3)
 
-.PHONY: lesson test deps test-deps build unit-tests check-lessons bench clean fuzz sanitize
+.PHONY: lesson test deps test-deps torch-deps build unit-tests check-lessons bench interop clean fuzz sanitize
 
 lesson: deps build
 	$(BIN) run pretrain
 
-test: test-deps build unit-tests check-lessons
+# The lessons are checked first, cold: the end-to-end tests that check the real lessons again
+# (claim mutation, the published page) then replay their steps from that run's cache.
+test: test-deps build check-lessons unit-tests
 
 deps:
 	@scripts/install-deps.sh
@@ -23,19 +30,28 @@ test-deps:
 	@LESSON_WITH_TEST_TOOLS=1 scripts/install-deps.sh
 	@scripts/install-python-test-deps.sh
 
+torch-deps: test-deps
+	@scripts/install-python-test-deps.sh --torch
+
 # Every product, including lesson-testbed (the end-to-end tests find it beside $(BIN)).
 build:
 	$(SWIFT) build -c release
 
+LESSON_CACHE := $(abspath .build/lesson-check-cache)
+
 unit-tests: build
-	LESSON_BINARY=$(abspath $(BIN)) $(SWIFT) test -c release
+	LESSON_BINARY=$(abspath $(BIN)) LESSON_PYTHON=$(PYTHON) LESSON_SHARED_CACHE=$(LESSON_CACHE) $(SWIFT) test -c release
 
 check-lessons: build
-	$(BIN) check $(LESSONS)
+	LESSON_CHECK_CACHE=$(LESSON_CACHE) scripts/check-lessons.sh $(BIN) $(LESSONS)
 	$(BIN) lint --claims $(LESSONS)
 
-bench: deps build
-	Benchmarks/compare.sh
+bench: torch-deps build
+	LESSON_PYTHON=$(PYTHON) Benchmarks/compare.sh
+
+# LESSON_REQUIRE_TORCH=1: a PyTorch test that cannot import torch fails instead of skipping.
+interop: torch-deps build
+	LESSON_BINARY=$(abspath $(BIN)) LESSON_PYTHON=$(PYTHON) LESSON_REQUIRE_TORCH=1 $(SWIFT) test -c release --filter TorchInterop
 
 SECONDS ?= 60
 fuzz: deps

@@ -83,14 +83,14 @@ let package = Package(
     // The course: the lessons' steps and checks.
     .target(
       name: "LessonBundles",
-      dependencies: ["LessonKit", "LessonWidgets", "Pretraining"],
+      dependencies: ["LessonKit", "LessonWidgets", "Pretraining", "Safetensors"],
       swiftSettings: numericSettings
     ),
     // The whole `lesson` command line (every subcommand, its options and exit statuses) for any set of bundles.
     .target(
       name: "LessonCommandLine",
       dependencies: [
-        "LessonKit", "LessonWidgets", "ModelCommands",
+        "LessonKit", "LessonWidgets", "ModelCommands", "Pretraining",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -127,6 +127,12 @@ let package = Package(
     .testTarget(
       name: "LessonKitTests",
       dependencies: ["LessonKit"],
+      resources: [.copy("Fixtures")]
+    ),
+    // Built pages driven in headless Chromium (WebDriver); Swift computes the reference values.
+    .testTarget(
+      name: "BrowserTests",
+      dependencies: ["LessonBundles", "LessonKit", "LessonWidgets", "Pretraining"],
       resources: [.copy("Fixtures")]
     ),
     .testTarget(

@@ -20,12 +20,10 @@ enum LessonFuzzTarget {
   /// Steps and checks the binder can find: some ids in the input will name them.
   static let registry: Registry? = try? Registry(bundles: [
     LessonBundle(name: "fuzz") {
-      Step("a") { _ in }
-      Step("b", after: ["a"]) { _ in }
+      Step("a", writes: [StateKey<Int>("fuzz.a")], measures: ["c", "n"]) { _ in }
+      Step("b", reads: [StateKey<Int>("fuzz.a")], parameters: [Parameter.integer("steps", default: 1, in: 1...9, "s")], measures: ["t"]) { _ in }
       Step("make-batch") { _ in }
-      Check("c") { _ in .number(1) }
-      Check("n") { _ in .number(2048) }
-      Check("t") { _ in .boolean(true, detail: "yes") }
+      Check("ratio", uses: ["c", "n"]) { values in .number(try values.number("c") / values.number("n")) }
     }
   ])
 
@@ -81,6 +79,14 @@ enum LessonFuzzTarget {
       }
       _ = ClaimTolerance.parse(candidate)
       _ = StepInfo.parse(candidate)
+    }
+    // The result cache's entry reader: any bytes must be refused with a reason or read whole.
+    if let entry = try? CacheEntryFormat.decode([UInt8](data), key: "k", build: "b") {
+      precondition(entry.key == "k" && entry.build == "b", "a foreign entry was accepted")
+    }
+    // `--set` values, as a parameter of each kind would read them.
+    for spec in [Parameter.integer("i", default: 1, in: 1...9, "").spec, Parameter.real("r", default: 1, in: 0...2, "").spec] {
+      if let value = try? spec.parse(String(text.prefix(256))) { precondition(spec.accepts(value)) }
     }
     // Source regions, as if the input were a Swift file, and drift against them.
     let (regions, _) = SourceRegionIndex.scan(text, file: "fuzz.swift")

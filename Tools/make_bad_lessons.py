@@ -89,9 +89,9 @@ case("claim-exponent-sum-overflow",
 case("claim-too-many-decimals", "# T\n\nThe third is [0." + "3" * 400 + "](check:selftest-third).\n", 2,
      "is out of range", 3)
 case("claim-number-on-boolean", "# T\n\n[100 numbers are positive](check:selftest-all-positive).\n", 2,
-     "returns a boolean", 3)
+     "returns true or false, but the claim text holds the number", 3)
 case("claim-statement-on-number", "# T\n\n[The mean is right](check:selftest-mean).\n", 2,
-     "returns a number but the claim text has none", 3)
+     "holds no number to compare it with", 3)
 case("claim-many-numbers", "# T\n\nThe mean is [" + " ".join(str(i) for i in range(2000)) + "](check:selftest-mean).\n",
      2, "holds 2000 numbers (0, 1, 2, 3, 4, …)", 3, note="the message lists five, not 2000")
 
@@ -140,7 +140,8 @@ case("very-long-line", "# T\n\n" + "word " * 20000 + FALSE_CLAIM + "\n", 1, FAIL
 case("very-long-word", "# T\n\n" + "x" * 100000 + "\n\nThe sum is " + FALSE_CLAIM + ".\n", 1, FAIL, 5)
 case("very-long-code-line", "# T\n\n" + STEP.replace("Array(1...100)", "Array(1...100)" + " " * 0 + "//" + "c" * 100000)
      + "\nThe sum is " + FALSE_CLAIM + ".\n", 1, FAIL, 8)
-case("very-long-step-id", "# T\n\n```swift step=" + "a" * 100000 + "\nx\n```\n", 2, "is not registered", 3)
+case("very-long-step-id", "# T\n\n```swift step=" + "a" * 100000 + "\nx\n```\n", 2, "at most 100 characters", 3,
+     note="the message shows 60 characters of the id, not 100,000")
 
 # MARK: - Encodings
 
@@ -188,6 +189,40 @@ case("check-link-in-code-span",
      note="only the last link is a claim: exit 1, not 2")
 case("check-link-as-image", "# T\n\n" + STEP + "\n![3](check:selftest-nowhere)\n\nThe sum is " + FALSE_CLAIM + ".\n",
      1, FAIL, 10, note="an image is not a claim")
+
+# MARK: - Raw HTML that hides claims and steps (issue 16)
+
+case("html-unclosed-comment-hides-claim", "# T\n\n" + STEP + "\n<!-- draft\n\nThe sum is " + FALSE_CLAIM + ".\n", 2,
+     "is inside raw HTML that starts at line 8, so it is never checked", 10,
+     note="cmark runs an unclosed <!-- to the end of the document; check exited 0 without checking the claim")
+case("html-unclosed-comment", "# T\n\n" + STEP + "\n<!-- draft\n\nmore prose\n", 2,
+     "the HTML comment opened at line 8 is never closed", 8)
+case("html-unclosed-pre-hides-step-and-claim", "# T\n\n<pre>\n" + STEP + "\nThe sum is " + FALSE_CLAIM + ".\n", 2,
+     "a step fence is inside raw HTML", 4)
+case("html-unclosed-script", "# T\n\n<script>\nThe sum is " + FALSE_CLAIM + ".\n", 2,
+     "the <script> block opened at line 3 is never closed", 3)
+case("html-div-swallows-claim", "# T\n\n" + STEP + "\n<div>\nThe sum is " + FALSE_CLAIM + ".\n</div>\n", 2,
+     "so it is never checked", 9, note="an HTML block of kind 7 runs to the next blank line")
+case("html-inline-comment-hides-claim", "# T\n\n" + STEP + "\nThe sum is <!-- " + FALSE_CLAIM + " -->.\n", 2,
+     "so it is never checked", 8)
+case("html-href-check", "# T\n\n" + STEP + '\nThe sum is <a href="check:selftest-sum-of-range">5,000</a>.\n', 2,
+     "a claim (check:selftest-sum-of-range) is inside raw HTML", 8)
+case("html-processing-instruction-unclosed", "# T\n\n<?php\n" + FALSE_CLAIM + "\n", 2,
+     "the HTML processing instruction opened at line 3 is never closed", 3)
+
+# MARK: - Tolerances that would accept anything (issue 16)
+
+case("tolerance-huge-absolute", "# T\n\n" + STEP + '\nThe sum is [1](check:selftest-sum-of-range "tol=1e308").\n', 2,
+     "tolerance '1e308' is wider than the claimed number 1", 8, note="passed against 5,050")
+case("tolerance-hex-float", '# T\n\nThe mean is [50](check:selftest-mean "tol=0x1p-1").\n', 2,
+     "tolerance '0x1p-1' is malformed", 3, note="Double() read it as 0.5")
+case("tolerance-infinite", '# T\n\nThe mean is [50](check:selftest-mean "tol=inf").\n', 2,
+     "tolerance 'inf' is malformed", 3)
+case("tolerance-huge-exponent", '# T\n\nThe mean is [50](check:selftest-mean "tol=1e99999%").\n', 2,
+     "tolerance '1e99999%' is malformed", 3)
+case("tolerance-on-zero-claim", '# T\n\nThe mean is [0](check:selftest-mean "tol=5").\n', 2,
+     "write at most `tol=1`", 3)
+case("check-id-too-long", "# T\n\n[3](check:" + "a" * 5000 + ")\n", 2, "at most 100 characters", 3)
 
 # MARK: - Found by fuzzing (regressions)
 

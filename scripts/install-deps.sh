@@ -13,7 +13,12 @@ case "$(uname -s)" in
     have_pc openblas || need_apt+=(libopenblas-dev)
     if [ "${LESSON_WITH_TEST_TOOLS:-0}" = 1 ]; then
       command -v tmux >/dev/null || need_apt+=(tmux)
-      command -v python3 >/dev/null || need_apt+=(python3 python3-pip)
+      command -v python3 >/dev/null || need_apt+=(python3)
+      # The Python test tools live in a virtual environment (PEP 668); Debian ships venv's pip apart.
+      python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
+      # The page tests drive headless Chromium through WebDriver.
+      command -v chromium >/dev/null || need_apt+=(chromium)
+      command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
     fi
     if [ ${#need_apt[@]} -eq 0 ]; then exit 0; fi
     if command -v apt-get >/dev/null; then

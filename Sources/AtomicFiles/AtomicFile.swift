@@ -20,24 +20,42 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable {
 /// Replaces files in one step: a sibling temporary file is written, fsynced and renamed over the
 /// target, so a reader (or a crash) sees either the old file or the complete new one.
 ///
-/// Checkpoints (Pretraining), progress files and plots (LessonKit) all go through here.
+/// Checkpoints (Pretraining), progress files, plots and synced lessons (LessonKit) all go
+/// through here, so every rule about what may be replaced lives in this one place:
+/// - only regular files are replaced: a device (`/dev/null`), FIFO, socket or directory at the
+///   path is refused, never swapped for a regular file;
+/// - a symbolic link is followed, and the regular file it points to is replaced (the link stays);
+/// - the replaced file keeps its permission bits (a 0600 checkpoint stays 0600) and, when the
+///   process may set them, its owner and group;
+/// - a file the user may not write (a 0444 file, for a non-root user) is refused, not replaced
+///   behind the user's back by renaming over it;
+/// - a file with several hard links is refused: renaming would silently detach this name from
+///   the others, and writing in place would give up atomicity (a crash would damage every name);
+/// - the temporary file of a write that is cut short by a signal is removed by
+///   `removeTemporaryFiles()`, which the interrupt handler calls before exiting.
 public enum AtomicFile {
   /// Writes `bytes` to `path`, creating the parent directory when `createDirectory` is set.
   public static func write(_ bytes: [UInt8], to path: String, createDirectory: Bool = false) throws {
-    let target = URL(fileURLWithPath: path).standardizedFileURL
-    let directory = target.deletingLastPathComponent()
+    let given = URL(fileURLWithPath: path).standardizedFileURL
     if createDirectory {
+      let directory = given.deletingLastPathComponent()
       do {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
       } catch {
         throw FileWriteError(path: directory.path, operation: "create the directory", reason: error.localizedDescription)
       }
     }
+    let target = try replaceableTarget(given.path)
+    let directory = (target.path as NSString).deletingLastPathComponent
     // The pid and a random suffix keep concurrent writers off each other's temporary file; the
     // `.tmp-` infix lets `.gitignore` (`*.safetensors.tmp*`) hide what a killed process leaves.
-    let temporary = directory.appendingPathComponent(
-      "\(target.lastPathComponent).tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))").path
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    let name = (target.path as NSString).lastPathComponent
+    let temporary = (directory as NSString).appendingPathComponent(
+      "\(name).tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))")
+    // Registered before it exists, so an interrupt between open and rename removes it.
+    inFlight.insert(temporary)
+    defer { inFlight.remove(temporary) }
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, target.existing?.mode ?? 0o666)
     guard descriptor >= 0 else {
       throw FileWriteError(path: target.path, operation: "create a temporary file next to", reason: lastError())
     }
@@ -54,6 +72,14 @@ public enum AtomicFile {
           offset += written
         }
       }
+      if let existing = target.existing {
+        // open() applied the umask; the replacement gets exactly the old bits, and the old owner
+        // when we are allowed to give it (root rewriting a user's file); otherwise ours.
+        _ = fchown(descriptor, existing.owner, existing.group)
+        guard fchmod(descriptor, existing.mode) == 0 else {
+          throw FileWriteError(path: temporary, operation: "set the mode of", reason: lastError())
+        }
+      }
       guard fsync(descriptor) == 0 else { throw FileWriteError(path: temporary, operation: "fsync", reason: lastError()) }
       closed = true
       guard close(descriptor) == 0 else { throw FileWriteError(path: temporary, operation: "close", reason: lastError()) }
@@ -66,7 +92,7 @@ public enum AtomicFile {
       throw error
     }
     // Make the rename durable too; best effort, some file systems refuse to fsync a directory.
-    let directoryDescriptor = open(directory.path, O_RDONLY | O_CLOEXEC)
+    let directoryDescriptor = open(directory, O_RDONLY | O_CLOEXEC)
     if directoryDescriptor >= 0 {
       _ = fsync(directoryDescriptor)
       _ = close(directoryDescriptor)
@@ -78,7 +104,98 @@ public enum AtomicFile {
     try write(Array(text.utf8), to: path, createDirectory: createDirectory)
   }
 
+  /// Checks that `path` may be replaced, without writing: what `write` would refuse, it refuses
+  /// here, so a command can fail on a bad output path before hours of work rather than after.
+  public static func checkWritable(_ path: String) throws {
+    let target = try replaceableTarget(URL(fileURLWithPath: path).standardizedFileURL.path)
+    let directory = (target.path as NSString).deletingLastPathComponent
+    guard target.existing != nil || access(directory, W_OK | X_OK) == 0 else {
+      throw FileWriteError(path: target.path, operation: "create", reason: "the directory \(directory) "
+        + (FileManager.default.fileExists(atPath: directory) ? "is not writable" : "does not exist"))
+    }
+  }
+
+  /// Removes the temporary files of writes still in progress. Called from the interrupt handler
+  /// just before the process exits, so a second Ctrl-C during a checkpoint write leaves no
+  /// `X.tmp-*` behind; the target itself is untouched (it is only ever renamed over whole).
+  public static func removeTemporaryFiles() {
+    for path in inFlight.drain() { _ = unlink(path) }
+  }
+
+  // MARK: - What may be replaced
+
+  /// The file a write to `path` replaces: `path` itself, or the file its symbolic links lead to.
+  struct Target {
+    struct Existing {
+      var mode: mode_t
+      var owner: uid_t
+      var group: gid_t
+    }
+
+    var path: String
+    /// The current file's mode and owner, or `nil` when there is no file yet.
+    var existing: Existing?
+  }
+
+  /// Resolves `path` and refuses targets that must not be replaced (see the type's rules).
+  static func replaceableTarget(_ path: String) throws -> Target {
+    var resolved = path
+    var info = stat()
+    if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
+      guard let real = realpath(path, nil) else {
+        throw FileWriteError(path: path, operation: "write", reason:
+          "it is a symbolic link to a missing file (\(linkDestination(path))); remove the link or create its target")
+      }
+      resolved = String(cString: real)
+      free(real)
+    }
+    guard stat(resolved, &info) == 0 else {
+      guard errno == ENOENT else { throw FileWriteError(path: resolved, operation: "write", reason: lastError()) }
+      return Target(path: resolved, existing: nil)
+    }
+    let kind = info.st_mode & S_IFMT
+    guard kind == S_IFREG else {
+      throw FileWriteError(path: resolved, operation: "write", reason:
+        "it is \(FileKind.of(resolved).phrase), not a regular file; give the path of a regular file (or of a new one)")
+    }
+    if info.st_nlink > 1 {
+      throw FileWriteError(path: resolved, operation: "replace", reason:
+        "it has \(info.st_nlink) hard links, and replacing it would detach this name from the others; "
+          + "write to another path, or break the link first (cp \(resolved) copy && mv copy \(resolved))")
+    }
+    guard access(resolved, W_OK) == 0 else {
+      throw FileWriteError(path: resolved, operation: "replace", reason:
+        "it is read-only for you (mode \(String(info.st_mode & 0o777, radix: 8))); make it writable "
+          + "(chmod u+w) or write to another path")
+    }
+    return Target(path: resolved, existing: .init(mode: info.st_mode & 0o7777, owner: info.st_uid, group: info.st_gid))
+  }
+
+  private static func linkDestination(_ path: String) -> String {
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "unreadable"
+  }
+
   private static func lastError() -> String { String(cString: strerror(errno)) }
+
+  // MARK: - Writes in progress
+
+  /// The temporary files between `open` and `rename`, shared with the interrupt handler's thread.
+  private static let inFlight = TemporaryFiles()
+
+  private final class TemporaryFiles: @unchecked Sendable {
+    // @unchecked: every access to `paths` holds `lock`.
+    private let lock = NSLock()
+    private var paths: Set<String> = []
+
+    func insert(_ path: String) { lock.withLock { _ = paths.insert(path) } }
+    func remove(_ path: String) { lock.withLock { _ = paths.remove(path) } }
+    func drain() -> Set<String> {
+      lock.withLock {
+        defer { paths = [] }
+        return paths
+      }
+    }
+  }
 }
 
 /// The C `write`, named apart from Swift methods called `write`.

@@ -1,11 +1,12 @@
 import Foundation
 
-/// A plain-words reason why reading `url` failed, instead of Foundation's "error 256".
+/// A plain-words reason why reading `url` failed, instead of Foundation's "error 256" (or its
+/// "you don't have permission" for a device or FIFO, even as root).
 public func fileReadFailureReason(_ url: URL, _ error: Error) -> String {
-  let manager = FileManager.default
-  var isDirectory: ObjCBool = false
-  guard manager.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return "no such file" }
-  if isDirectory.boolValue { return "it is a directory, not a file" }
-  if !manager.isReadableFile(atPath: url.path) { return "permission denied" }
-  return error.localizedDescription
+  switch FileKind.of(url.path) {
+  case .missing: return "no such file"
+  case .regular:
+    return FileManager.default.isReadableFile(atPath: url.path) ? error.localizedDescription : "permission denied"
+  case let kind: return "it is \(kind.phrase), not a regular file"
+  }
 }

@@ -5,7 +5,6 @@ import Pretraining
 public enum AllBundles {
   public static let list: [LessonBundle] = [
     PretrainLesson.bundle,
-    PretrainLesson.extraClaimsBundle,
     SFTLesson.bundle,
     SoftmaxExample.bundle,
   ]

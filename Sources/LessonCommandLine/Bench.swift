@@ -1,6 +1,6 @@
 import ArgumentParser
-import LessonKit
 import ModelCommands
+import LessonKit
 
 extension LessonCommand {
   /// `lesson bench`.
@@ -9,9 +9,23 @@ extension LessonCommand {
       abstract: "Time training steps: ms/step, tokens/s, GFLOP/s against this machine's sgemm, phases, peak RSS.")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var options: BenchCommandOptions
+
+    @OptionGroup var shape: ModelShapeFlags
+
+    @Option(help: "Timed steps (after the warm-up).")
+    var steps = 50
+
+    @Option(help: "Untimed warm-up steps.")
+    var warmup = 5
+
+    @Option(help: "Seeds the initialization and the batches.")
+    var seed: UInt64 = 1337
+
+    @Flag(help: "Print one JSON object on stdout.")
+    var json = false
 
     func run() throws {
+      let options = BenchCommandOptions(shape: shape.options, steps: steps, warmupSteps: warmup, seed: seed, json: json)
       try finish(BenchCommand.run(global.environment(), options: options))
     }
   }

@@ -24,17 +24,13 @@ extension LessonCommand {
     @Option(help: "Start at this step or check (earlier steps run only as dependencies).")
     var from: String?
 
-    @Option(help: "The lesson seed.")
-    var seed: UInt64 = 1337
-
-    @OptionGroup var plotting: PlotOptions
+    @OptionGroup var settings: RunSettingsOptions
 
     @Flag(help: "Check one lesson, then again on every save of its Markdown, printing only what changed status. Ctrl-C stops.")
     var watch = false
 
     func run() throws {
-      let options = CheckOptions(
-        lessons: lessons, format: format, only: only, from: from, seed: seed, plotDirectory: plotting.plots)
+      let options = CheckOptions(lessons: lessons, format: format, only: only, from: from, run: settings.configuration)
       if watch {
         // Ctrl-C is how watching ends: Interrupts runs this, restores the terminal and exits 130.
         Interrupts.addCleanup {

@@ -19,8 +19,8 @@ public struct LessonCommand: ParsableCommand {
     version: LessonKitVersion.string,
     // Reading and checking lessons first, then the numeric tools, then authoring.
     subcommands: [
-      Run.self, Check.self, List.self, Show.self, Lint.self, Sync.self,
-      Train.self, Sample.self, Bench.self, Corpus.self, Play.self,
+      Run.self, Check.self, Build.self, List.self, Show.self, Params.self, Lint.self, Sync.self, Cache.self,
+      Train.self, Sample.self, Bench.self, Export.self, Corpus.self, Play.self,
       New.self,
     ],
     defaultSubcommand: Run.self)
@@ -101,10 +101,26 @@ public struct GlobalOptions: ParsableArguments {
   }
 }
 
-/// Where lesson steps may also write their charts as SVG files.
-struct PlotOptions: ParsableArguments {
+/// What one run of a lesson is configured with: `run` and `check` declare it once.
+struct RunSettingsOptions: ParsableArguments {
+  @Option(help: "The lesson seed.")
+  var seed: UInt64 = 1337
+
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp("Change a lesson parameter; repeatable (`lesson params LESSON` lists them).", valueName: "name=value"))
+  var assignments: [String] = []
+
+  @Flag(help: "Compute every step afresh: neither read nor write the result cache.")
+  var noCache = false
+
   @Option(help: "Also write the steps' charts (e.g. the loss curve) as SVG files into this existing directory.")
   var plots: String?
+
+  /// The engine's form of these options.
+  var configuration: RunConfiguration {
+    RunConfiguration(seed: seed, assignments: assignments, useCache: !noCache, plotDirectory: plots)
+  }
 
   func validate() throws {
     guard let plots else { return }

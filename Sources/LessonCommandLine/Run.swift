@@ -12,19 +12,16 @@ extension LessonCommand {
     @Argument(help: "A lesson path or short name (pretrain → Lessons/00_pretrain.md); default: the first lesson.")
     var lesson: String?
 
-    @Option(help: "The lesson seed.")
-    var seed: UInt64 = 1337
-
     @Flag(help: "Run straight through without pausing before steps.")
     var noPause = false
 
     @Flag(help: "On a terminal, continue where you left off (progress is kept in $XDG_STATE_HOME/lesson).")
     var resume = false
 
-    @OptionGroup var plotting: PlotOptions
+    @OptionGroup var settings: RunSettingsOptions
 
     func run() throws {
-      let options = RunOptions(lesson: lesson, seed: seed, noPause: noPause, resume: resume, plotDirectory: plotting.plots)
+      let options = RunOptions(lesson: lesson, run: settings.configuration, noPause: noPause, resume: resume)
       try finish(RunCommand.run(global.environment(), options: options, registry: makeRegistry))
     }
   }

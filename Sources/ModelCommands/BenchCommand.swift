@@ -1,27 +1,32 @@
-import ArgumentParser
 import Foundation
 import LessonKit
 import Pretraining
 
 // MARK: - lesson bench
 
-/// What `lesson bench` times: the command line's only declaration of its flags.
-public struct BenchCommandOptions: ParsableArguments, Sendable {
-  @OptionGroup public var shape: ModelShapeOptions
+/// What `lesson bench` times.
+public struct BenchCommandOptions: Sendable, Equatable {
+  public var shape: ModelShapeOptions
+  /// Timed steps.
+  public var steps: Int
+  /// Untimed steps first.
+  public var warmupSteps: Int
+  /// Seeds the initialization and the batches.
+  public var seed: UInt64
+  /// Print one JSON object on stdout instead of the text report.
+  public var json: Bool
 
-  @Option(help: "Timed steps (after the warm-up).")
-  public var steps = 50
+  /// Most timed (and most warm-up) steps one run takes.
+  public static let maximumSteps = 1_000_000
 
-  @Option(name: .customLong("warmup"), help: "Untimed warm-up steps.")
-  public var warmupSteps = 5
-
-  @Option(help: "Seeds the initialization and the batches.")
-  public var seed: UInt64 = 1337
-
-  @Flag(help: "Print one JSON object on stdout.")
-  public var json = false
-
-  public init() {}
+  public init(shape: ModelShapeOptions = ModelShapeOptions(), steps: Int = 50, warmupSteps: Int = 5,
+              seed: UInt64 = 1337, json: Bool = false) {
+    self.shape = shape
+    self.steps = steps
+    self.warmupSteps = warmupSteps
+    self.seed = seed
+    self.json = json
+  }
 }
 
 /// `lesson bench`: times training steps and sets them against the machine's own sgemm speed.
@@ -92,8 +97,14 @@ public enum BenchCommand {
   public static func run(_ env: CommandEnvironment, options: BenchCommandOptions) -> Int32 {
     let resolved: ModelShapeOptions.Resolved
     do {
+      // Bounded: the timings are kept per step, and warm-up + timed steps must not overflow.
+      let limit = BenchCommandOptions.maximumSteps
       guard options.steps >= 1 else { throw ToolInputError("--steps must be at least 1 (got \(options.steps))") }
+      guard options.steps <= limit else { throw ToolInputError("--steps \(options.steps) is above the limit of \(limit)") }
       guard options.warmupSteps >= 0 else { throw ToolInputError("--warmup must be ≥ 0 (got \(options.warmupSteps))") }
+      guard options.warmupSteps <= limit else {
+        throw ToolInputError("--warmup \(options.warmupSteps) is above the limit of \(limit)")
+      }
       resolved = try options.shape.resolve()
     } catch {
       env.error(String(describing: error))

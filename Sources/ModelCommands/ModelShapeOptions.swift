@@ -1,38 +1,40 @@
-import ArgumentParser
 import Foundation
 import LessonKit
 import Pretraining
 
 /// The corpus, model shape, batch and threads shared by `lesson train` and `lesson bench`.
-///
-/// Declared once, here: the command line includes it with `@OptionGroup`, and the defaults are
-/// the lesson's model (d=128, L=4, h=4, T=64, B=32) on two threads.
-public struct ModelShapeOptions: ParsableArguments, Sendable {
-  @Option(help: "A UTF-8 text file to train on (default: the embedded Shakespeare).", completion: .file())
+public struct ModelShapeOptions: Sendable, Equatable {
+  /// A UTF-8 text file; nil = the embedded Shakespeare.
   public var corpus: String?
+  /// Windows per batch (B).
+  public var batchSize: Int
+  /// Tokens per window and the model's context length (T).
+  public var context: Int
+  /// Width of the residual stream (d).
+  public var embeddingSize: Int
+  /// Transformer blocks (L).
+  public var layers: Int
+  /// Attention heads (h).
+  public var heads: Int
+  /// Data-parallel workers.
+  public var threads: Int
 
-  @Option(name: .customLong("batch"), help: "Windows per batch (B).")
-  public var batchSize = 32
-
-  @Option(help: "Tokens per window, the model's context length (T).")
-  public var context = 64
-
-  @Option(name: .customLong("d"), help: "Width of the residual stream (d).")
-  public var embeddingSize = 128
-
-  @Option(help: "Transformer blocks (L).")
-  public var layers = 4
-
-  @Option(help: "Attention heads (h); must divide d.")
-  public var heads = 4
-
-  @Option(help: "Data-parallel worker threads.")
-  public var threads = 2
-
-  public init() {}
+  /// The lesson's model (d=128, L=4, h=4, T=64, B=32) on two threads.
+  public init(corpus: String? = nil, batchSize: Int = 32, context: Int = 64, embeddingSize: Int = 128,
+              layers: Int = 4, heads: Int = 4, threads: Int = 2) {
+    self.corpus = corpus
+    self.batchSize = batchSize
+    self.context = context
+    self.embeddingSize = embeddingSize
+    self.layers = layers
+    self.heads = heads
+    self.threads = threads
+  }
 
   /// Most worker threads accepted; more only adds gradient slabs to sum.
   public static let maximumThreads = 256
+  /// Most windows per batch accepted; B·T·d and B·h·T² sizes stay far inside `Int` below it.
+  public static let maximumBatchSize = 65_536
 
   /// What the options resolve to once the corpus is read and every value checked.
   public struct Resolved: Sendable {
@@ -47,20 +49,28 @@ public struct ModelShapeOptions: ParsableArguments, Sendable {
   /// - Throws: ``ToolInputError`` with a message naming the flag to change.
   public func resolve() throws -> Resolved {
     try checkShape()
-    let text: String
+    let dataset: CharDataset
     let corpusName: String
     if let corpus {
+      // Streamed: the text is never held whole, and tokens take 2 bytes each (see CharDataset).
+      // `-` (and /dev/stdin from a pipe) reads standard input.
+      corpusName = corpus == "-" ? "standard input" : corpus
       do {
-        text = try CharDataset.readCorpus(at: URL(fileURLWithPath: corpus))
+        dataset = try CharDataset(contentsOf: URL(fileURLWithPath: corpus))
+      } catch DataError.emptyText, DataError.corpusTooShort(tokens: 0) {
+        throw ToolInputError("\(corpusName) is empty: training needs text")
       } catch {
         throw ToolInputError(String(describing: error))
       }
-      corpusName = corpus
+      if dataset.tokenizer.vocabularySize < 2 {
+        let only = dataset.tokenizer.scalars.first.map { "'" + CharTokenizer.visible($0) + "'" } ?? ""
+        throw ToolInputError("\(corpusName) uses a single distinct character (\(only)): a model needs at least two "
+          + "characters to choose between")
+      }
     } else {
-      text = Corpus.shakespeare
       corpusName = "the embedded Shakespeare"
+      dataset = try Self.dataset(from: Corpus.shakespeare, name: corpusName)
     }
-    let dataset = try Self.dataset(from: text, name: corpusName)
     let vocabulary = dataset.tokenizer.vocabularySize
     guard vocabulary <= MiniGPTConfig.maximumVocabSize else {
       throw ToolInputError("\(corpusName) has \(NumberFormat.grouped(vocabulary)) distinct characters, above the vocabulary "
@@ -70,7 +80,7 @@ public struct ModelShapeOptions: ParsableArguments, Sendable {
       let tokens = dataset.tokens(split).count
       guard tokens - context - 1 >= 1 else {
         throw ToolInputError("the \(split.rawValue) split of \(corpusName) has \(tokens) characters, too few for "
-          + "--context \(context): a random window and its shifted target need at least \(context + 2); "
+          + "--context \(context): a random window and its shifted target need at least \(context + 2) (context + 2); "
           + "use --context \(max(tokens - 2, 1)) or less, or a longer corpus")
       }
     }
@@ -96,6 +106,9 @@ public struct ModelShapeOptions: ParsableArguments, Sendable {
     try atLeastOne(layers, "--layers", "the model needs a block")
     try atLeastOne(heads, "--heads", "attention needs a head")
     try atLeastOne(threads, "--threads", "the work needs a thread")
+    guard batchSize <= Self.maximumBatchSize else {
+      throw ToolInputError("--batch \(batchSize) is above the limit of \(Self.maximumBatchSize) windows")
+    }
     guard threads <= Self.maximumThreads else {
       throw ToolInputError("--threads \(threads) is above the limit of \(Self.maximumThreads)")
     }

@@ -66,7 +66,10 @@ public enum SampleCommand {
         prompt: prompt, count: options.count, temperature: options.temperature, topK: options.topK,
         greedy: options.greedy, seed: options.seed)
       let text = promptText + tokenizer.decode(produced)
-      env.out(text.hasSuffix("\n") ? text : text + "\n")
+      // The vocabulary comes from the checkpoint: ESC or BEL in it (or learnt from a hostile corpus)
+      // must not reach the terminal. Tabs and newlines are kept, as the text is often saved.
+      let shown = Sanitizer.clean(text, keepingTabs: true)
+      env.out(shown.hasSuffix("\n") ? shown : shown + "\n")
       return ToolExit.success
     } catch {
       env.error(String(describing: error))
@@ -81,8 +84,8 @@ public enum SampleCommand {
     guard options.temperature > 0, options.temperature.isFinite else {
       throw ToolInputError("--temperature must be a positive finite number (got \(options.temperature)); use --greedy for the most likely text")
     }
-    if let topK = options.topK, topK < 1 {
-      throw ToolInputError("--top-k must be at least 1 (got \(topK))")
+    if let topK = options.topK, topK < 1 || topK > MiniGPTConfig.maximumVocabSize {
+      throw ToolInputError("--top-k must be in 1...\(MiniGPTConfig.maximumVocabSize) (got \(topK))")
     }
     if let prompt = options.prompt, prompt.isEmpty {
       throw ToolInputError("--prompt is empty: generation needs at least one character to continue")

@@ -1,3 +1,5 @@
+import AtomicFiles
+
 /// Why a safetensors file could not be written or read; each message names the file's problem in plain words.
 ///
 /// Only the format's own rules live here; what the tensors mean to a model is the model checkpoint's business.
@@ -46,39 +48,45 @@ public enum SafetensorsError: Error, Sendable, Equatable, CustomStringConvertibl
     case .headerTooLarge(let declared, let limit):
       return "not a safetensors file: the header claims \(declared) bytes, above the \(limit)-byte limit"
     case .malformedHeader(let reason):
-      return "not a safetensors file: the header is malformed (\(reason))"
+      return "not a safetensors file: the header is malformed (\(excerpt(reason, limit: 300)))"
     case .unsupportedDType(let tensor, let dtype):
-      return "tensor \"\(tensor)\" has dtype \(dtype); only F32 checkpoints are supported (convert with tensor.float() before saving)"
+      return "tensor \"\(excerpt(tensor))\" has dtype \(excerpt(dtype)); only F32 checkpoints are supported (convert with tensor.float() before saving)"
     case .sizeMismatch(let tensor, let shape, let expected, let actual):
-      return "tensor \"\(tensor)\" has shape \(shape), which needs \(expected) bytes of F32, but its data offsets span \(actual) bytes"
+      return "tensor \"\(excerpt(tensor))\" has shape \(Self.shape(shape)), which needs \(expected) bytes of F32, but its data offsets span \(actual) bytes"
     case .offsetsOutOfRange(let tensor, let begin, let end, let dataBytes):
-      return "truncated file: tensor \"\(tensor)\" claims bytes \(begin)..<\(end) of the data section, which has only \(dataBytes) bytes"
+      return "truncated file: tensor \"\(excerpt(tensor))\" claims bytes \(begin)..<\(end) of the data section, which has only \(dataBytes) bytes"
     case .overlappingTensors(let first, let second):
-      return "corrupt file: tensors \"\(first)\" and \"\(second)\" overlap in the data section"
+      return "corrupt file: tensors \"\(excerpt(first))\" and \"\(excerpt(second))\" overlap in the data section"
     case .uncoveredBytes(let begin, let end):
       return "corrupt file: data bytes \(begin)..<\(end) belong to no tensor"
     case .duplicateTensor(let name):
-      return "tensor name \"\(name)\" appears twice"
+      return "tensor name \"\(excerpt(name))\" appears twice"
     case .valueCountMismatch(let tensor, let shape, let values):
-      return "tensor \"\(tensor)\" has shape \(shape) but \(values) values"
+      return "tensor \"\(excerpt(tensor))\" has shape \(Self.shape(shape)) but \(values) values"
     case .invalidTensor(let tensor, let reason):
-      return "invalid tensor \"\(tensor)\": \(reason)"
+      return "invalid tensor \"\(excerpt(tensor))\": \(excerpt(reason, limit: 300))"
     case .missingTensor(let name):
-      return "the file has no tensor named \"\(name)\""
+      return "the file has no tensor named \"\(excerpt(name))\""
     case .missingTensors(let names):
       return "the file lacks \(names.count) required tensor\(names.count == 1 ? "" : "s"): \(Self.list(names))"
     case .unexpectedTensors(let names):
       return "the file has \(names.count) unexpected tensor\(names.count == 1 ? "" : "s") (is it from another model?): \(Self.list(names))"
     case .shapeMismatch(let tensor, let expected, let found):
-      return "tensor \"\(tensor)\" has shape \(found) in the file but \(expected) is required (was it trained with another configuration?)"
+      return "tensor \"\(excerpt(tensor))\" has shape \(Self.shape(found)) in the file but \(Self.shape(expected)) is required (was it trained with another configuration?)"
     case .io(let path, let operation, let reason):
       return "cannot \(operation) \(path): \(reason)"
     }
   }
 
+  /// A shape as `[3, 4]`; a hostile header's thousand-dimension shape shows its first eight.
+  private static func shape(_ dimensions: [Int]) -> String {
+    let shown = dimensions.prefix(8).map(String.init).joined(separator: ", ")
+    return "[" + shown + (dimensions.count > 8 ? ", … (\(dimensions.count) dimensions)" : "") + "]"
+  }
+
   /// At most five names, quoted, then a count of the rest.
   private static func list(_ names: [String]) -> String {
-    let shown = names.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ")
+    let shown = names.prefix(5).map { "\"\(excerpt($0))\"" }.joined(separator: ", ")
     return names.count > 5 ? shown + " and \(names.count - 5) more" : shown
   }
 }

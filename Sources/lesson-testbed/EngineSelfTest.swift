@@ -10,6 +10,8 @@ import LessonKit
 enum EngineSelfTest {
   static let rangeKey = StateKey<[Int]>("selftest.range")
   static let squaresKey = StateKey<[Int]>("selftest.squares")
+  static let count = Parameter.integer("count", default: 100, in: 1...100_000, "how many numbers the range holds")
+  static let power = Parameter.integer("power", default: 2, in: 1...4, "the power the squares step raises each number to")
 
   /// Describes a range; the fixture's `display` step shows this code without running it.
   static func describe(_ numbers: [Int]) -> String {
@@ -19,21 +21,47 @@ enum EngineSelfTest {
     // lesson:end
   }
 
+  /// Appends the step's id to `$LESSON_SELFTEST_RUN_LOG`, so end-to-end tests can count which
+  /// steps really ran (rather than being replayed from the cache).
+  static func logRun(_ id: String) {
+    guard let path = ProcessInfo.processInfo.environment["LESSON_SELFTEST_RUN_LOG"],
+      let handle = FileHandle(forWritingAtPath: path) ?? {
+        FileManager.default.createFile(atPath: path, contents: nil)
+        return FileHandle(forWritingAtPath: path)
+      }()
+    else { return }
+    handle.seekToEndOfFile()
+    handle.write(Data((id + "\n").utf8))
+    try? handle.close()
+  }
+
   static let bundle = LessonBundle(name: "engine-selftest") {
-    Step("selftest-make-range") { context in
+    Step(
+      "selftest-make-range", writes: [rangeKey], parameters: [count],
+      measures: ["selftest-sum-of-range", "selftest-mean", "selftest-all-positive"]
+    ) { context in
+      logRun("selftest-make-range")
       // lesson:begin selftest-make-range
-      let numbers = Array(1...100)
+      let numbers = Array(1...context[count])
       context[rangeKey] = numbers
       // lesson:end
-      context.text("Built the numbers 1 through 100.")
+      context.text("Built the numbers 1 through \(numbers.count).")
       context.tensor(
-        "first ten", ReportTensor(shape: [2, 5], values: numbers.prefix(10).map(Double.init), isInteger: true))
-      context.expect(numbers.count == 100, "the range holds 100 numbers", detail: "count \(numbers.count)")
+        "first ten", ReportTensor(shape: [2, 5], values: (1...10).map(Double.init), isInteger: true))
+      context.expect(numbers.count == context[count], "the range holds \(context[count]) numbers", detail: "count \(numbers.count)")
+      context.measure("selftest-sum-of-range", numbers.reduce(0, +))
+      context.measure("selftest-mean", Double(numbers.reduce(0, +)) / Double(numbers.count))
+      context.measure("selftest-all-positive", numbers.allSatisfy { $0 > 0 }, detail: "minimum \(numbers.min() ?? 0)")
     }
-    Step("selftest-squares", after: ["selftest-make-range"]) { context in
+    Step(
+      "selftest-squares", reads: [rangeKey], writes: [squaresKey], parameters: [power],
+      measures: ["selftest-sum-of-squares"]
+    ) { context in
+      logRun("selftest-squares")
       let numbers = try context.require(rangeKey)
+      let power = context[power]
       // lesson:begin selftest-squares
-      let squares = numbers.map { $0 * $0 }
+      let squares = numbers.map { n in (0..<power).reduce(1) { product, _ in product * n } }
       context[squaresKey] = squares
       // lesson:end
       context.scalar("largest square", Double(squares.last ?? 0))
@@ -46,11 +74,32 @@ enum EngineSelfTest {
       context.chart(.heatmap([[0, -.infinity], [0.5, 1]], rowLabels: ["a", "b"], columnLabels: ["x", "y"]))
       context.table("first squares", headers: ["n", "n²"], rows: (1...3).map { ["\($0)", "\($0 * $0)"] })
       context.expect(squares.allSatisfy { $0 >= 0 }, "squares are non-negative")
+      context.measure("selftest-sum-of-squares", squares.reduce(0, +))
+    }
+    Step("selftest-after-squares", reads: [squaresKey], measures: ["selftest-largest-square"]) { context in
+      logRun("selftest-after-squares")
+      context.measure("selftest-largest-square", try context.require(squaresKey).max() ?? 0)
+    }
+    Step("selftest-constants", measures: ["selftest-seed", "selftest-third"]) { context in
+      logRun("selftest-constants")
+      context.measure("selftest-seed", Double(context.seed))
+      context.measure("selftest-third", 1.0 / 3.0)
+    }
+    Step("selftest-hostile-output") { context in
+      // For the page tests: markup in every kind of step output must reach the page as text.
+      let markup = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
+      context.text("text " + markup)
+      context.scalar("scalar " + markup, 1, unit: markup)
+      context.tensor("tensor " + markup, ReportTensor(shape: [1, 2], values: [0, 1], isInteger: true, decode: { _ in markup }))
+      context.table(markup, headers: [markup], rows: [[markup]])
+      context.chart(.bars(labels: [markup], values: [1], title: markup))
+      context.expect(true, "expectation " + markup, detail: markup)
     }
     Step("selftest-fail") { _ in
       throw SelfTestError.deliberate
     }
     Step("selftest-progress") { context in
+      logRun("selftest-progress")
       for i in 1...3 { context.progress("counting \(i)/3") }
       context.text("counted to 3")
     }
@@ -59,25 +108,12 @@ enum EngineSelfTest {
       context.progress("selftest-sleep: sleeping")
       for _ in 0..<600 { Thread.sleep(forTimeInterval: 0.05) }
     }
-    Check("selftest-sum-of-range", after: ["selftest-make-range"]) { context in
-      .number(Double(try context.require(rangeKey).reduce(0, +)))
+    Step("selftest-undeclared", measures: ["selftest-declared"]) { context in
+      // Breaks its declarations on purpose: records a name it did not declare, not the one it did.
+      context.measure("selftest-not-declared", 1)
     }
-    Check("selftest-sum-of-squares", after: ["selftest-squares"]) { context in
-      .number(Double(try context.require(squaresKey).reduce(0, +)))
-    }
-    Check("selftest-mean", after: ["selftest-make-range"]) { context in
-      let numbers = try context.require(rangeKey)
-      return .number(Double(numbers.reduce(0, +)) / Double(numbers.count))
-    }
-    Check("selftest-all-positive", after: ["selftest-make-range"]) { context in
-      let numbers = try context.require(rangeKey)
-      return .boolean(numbers.allSatisfy { $0 > 0 }, detail: "minimum \(numbers.min() ?? 0)")
-    }
-    Check("selftest-seed") { context in
-      .number(Double(context.seed))
-    }
-    Check("selftest-third") { _ in
-      .number(1.0 / 3.0)
+    Check("selftest-ratio", uses: ["selftest-sum-of-squares", "selftest-sum-of-range"]) { values in
+      .number(try values.number("selftest-sum-of-squares") / values.number("selftest-sum-of-range"))
     }
   }
 }

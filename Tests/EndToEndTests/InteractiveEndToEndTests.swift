@@ -73,9 +73,8 @@ struct InteractiveEndToEndTests {
     #expect(session.waitFor("EXIT=0") != nil)
   }
 
-  @Test func aCorruptProgressFileWarnsAndStartsFresh() throws {
-    let state = TemporaryStateHome()
-    defer { state.remove() }
+  /// Runs the self-test lesson, quits at its first step, and returns the progress file that saved.
+  private func progressSavedAtTheFirstStep(_ state: TemporaryStateHome) throws -> String {
     do {
       let session = try TmuxSession(["run", "selftest"], binary: LessonBinary.testbedPath, environment: state.environment)
       defer { session.kill() }
@@ -83,7 +82,32 @@ struct InteractiveEndToEndTests {
       try session.send("q")
       #expect(session.waitFor("EXIT=0") != nil)
     }
-    let file = try #require(state.progressFiles.first)
+    return try #require(state.progressFiles.first)
+  }
+
+  /// A progress file edited by hand (issue 16: claim #999 and a step "bogus") is checked against the lesson.
+  @Test func claimsAndStepsTheLessonDoesNotHaveAreNotCounted() throws {
+    let state = TemporaryStateHome()
+    defer { state.remove() }
+    let file = try progressSavedAtTheFirstStep(state)
+    var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+    json["claims"] = ["999": true, "0": false]
+    json["steps"] = ["bogus": "failed"]
+    try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: file))
+    let session = try TmuxSession(["run", "selftest", "--resume"], binary: LessonBinary.testbedPath, environment: state.environment)
+    defer { session.kill() }
+    let screen = try #require(session.waitFor("ignoring the saved progress", "┌ step selftest-make-range"))
+    // Adopted, the file would have shown "claims passed 1/7" (claim #1000 counted) and resumed.
+    #expect(screen.contains("claims passed 0/7"), "\(screen)")
+    #expect(!screen.contains("resumed at"))
+    try session.send("q")
+    #expect(session.waitFor("EXIT=0") != nil)
+  }
+
+  @Test func aCorruptProgressFileWarnsAndStartsFresh() throws {
+    let state = TemporaryStateHome()
+    defer { state.remove() }
+    let file = try progressSavedAtTheFirstStep(state)
     try "{\"version\": 1, \"section\": ".write(toFile: file, atomically: true, encoding: .utf8)
     let session = try TmuxSession(["run", "selftest", "--resume"], binary: LessonBinary.testbedPath, environment: state.environment)
     defer { session.kill() }

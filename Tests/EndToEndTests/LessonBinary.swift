@@ -28,6 +28,14 @@ struct LessonBinary {
     return packageRoot.appendingPathComponent(".build/debug/lesson").path
   }
 
+  /// `XDG_CACHE_HOME` pointing at `$LESSON_SHARED_CACHE` (the result cache of `make test`'s cold
+  /// check of the real lessons), for tests that check those lessons again; empty without it, so
+  /// such a test then computes its steps cold.
+  static var sharedCache: [String: String] {
+    guard let shared = ProcessInfo.processInfo.environment["LESSON_SHARED_CACHE"], !shared.isEmpty else { return [:] }
+    return ["XDG_CACHE_HOME": shared]
+  }
+
   /// `lesson-testbed` beside ``path``: the same command line serving only the engine's self-test
   /// bundle, which the fixture lessons use (the shipped `lesson` does not know it).
   static var testbedPath: String {
@@ -36,12 +44,17 @@ struct LessonBinary {
 
   /// Runs `lesson-testbed arguments…` (see ``run(_:in:environment:binary:)``).
   static func runTestbed(_ arguments: [String], in directory: String = fixtures, environment: [String: String] = [:]) throws -> Output {
-    try run(arguments, in: directory, environment: environment, binary: testbedPath)
+    try runBinary(testbedPath, arguments, in: directory, environment: environment)
   }
 
   /// Runs `lesson arguments…` in `directory` with stdin from /dev/null, so it is never interactive.
-  static func run(
-    _ arguments: [String], in directory: String = fixtures, environment: [String: String] = [:], binary: String = path
+  static func run(_ arguments: [String], in directory: String = fixtures, environment: [String: String] = [:]) throws -> Output {
+    try runBinary(path, arguments, in: directory, environment: environment)
+  }
+
+  /// Runs the executable at `binary` (a copy of the built one, say) like `run`.
+  static func runBinary(
+    _ binary: String, _ arguments: [String], in directory: String = fixtures, environment: [String: String] = [:]
   ) throws -> Output {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
@@ -51,11 +64,13 @@ struct LessonBinary {
     env["NO_COLOR"] = nil
     env["COLUMNS"] = "80"
     for (key, value) in environment { env[key] = value }
-    process.environment = env
     // Files rather than pipes: nothing can block however much the child prints.
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lesson-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
+    // Every invocation starts with an empty result cache unless the test names one.
+    if environment["XDG_CACHE_HOME"] == nil { env["XDG_CACHE_HOME"] = scratch.appendingPathComponent("cache").path }
+    process.environment = env
     let outURL = scratch.appendingPathComponent("stdout")
     let errURL = scratch.appendingPathComponent("stderr")
     _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)

@@ -151,11 +151,11 @@ enum TmuxError: Error {
   case spawnFailed(Int32)
 }
 
-/// A temporary state directory (`XDG_STATE_HOME`) for one test.
+/// A temporary state directory (`XDG_STATE_HOME`) and result cache (`XDG_CACHE_HOME`) for one test.
 struct TemporaryStateHome {
   let path = NSTemporaryDirectory() + "lesson-state-" + UUID().uuidString
 
-  var environment: [String: String] { ["XDG_STATE_HOME": path] }
+  var environment: [String: String] { ["XDG_STATE_HOME": path, "XDG_CACHE_HOME": path + "/cache"] }
 
   /// The progress files written so far.
   var progressFiles: [String] {

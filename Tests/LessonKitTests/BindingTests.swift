@@ -8,7 +8,7 @@ import Testing
     registry = try Registry(bundles: [
       LessonBundle(name: "t") {
         Step("known-step") { _ in }
-        Check("known-check") { _ in .number(1) }
+        measuring("known-check", .number(1))
       }
     ])
   }
@@ -35,7 +35,7 @@ import Testing
   @Test func stepBlockNamingACheckIsAnError() {
     let found = errors("# T\n\n```swift step=known-check\nx\n```\n")
     #expect(found.first?.line == 3)
-    #expect(found.first?.message.contains("names a check") == true)
+    #expect(found.first?.message.contains("names a measurement or check, not a step") == true)
   }
 
   @Test func claimNamingAStepIsAnError() {

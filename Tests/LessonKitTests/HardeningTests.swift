@@ -149,9 +149,9 @@ import Testing
     let registry = try Registry(bundles: [
       LessonBundle(name: "t") {
         Step("sleepy") { _ in Thread.sleep(forTimeInterval: 3) }
-        Check("sleepy-check") { _ in
+        Step("sleepy-measure", measures: ["sleepy-check"]) { context in
           Thread.sleep(forTimeInterval: 3)
-          return .boolean(true, detail: "woke")
+          context.measure("sleepy-check", true, detail: "woke")
         }
       }
     ])

@@ -28,15 +28,16 @@ import Testing
     #expect(lesson.diagnostics.isEmpty)
     #expect(lesson.title == "Demo")
     #expect(lesson.steps.map(\.id) == [scaffold.stepID])
-    #expect(lesson.claims.map(\.id) == [scaffold.checkID])
-    #expect(lesson.claims.first?.number?.value == 10)
+    #expect(lesson.claims.map(\.id) == ["count", scaffold.checkID])
+    #expect(lesson.claims.last?.number?.value == 10)
 
     // The same shape as the generated Swift: the step computes the total, the check returns it.
-    let total = StateKey<Int>("demo.total")
+    let count = Parameter.integer("count", default: 4, in: 1...1_000, "how many numbers the step adds up")
     let registry = try Registry(bundles: [
       LessonBundle(name: "demo") {
-        Step(scaffold.stepID) { context in context[total] = [1, 2, 3, 4].reduce(0, +) }
-        Check(scaffold.checkID, after: [scaffold.stepID]) { context in .number(Double(try context.require(total))) }
+        Step(scaffold.stepID, parameters: [count], measures: [scaffold.checkID]) { context in
+          context.measure(scaffold.checkID, Array(1...context[count]).reduce(0, +))
+        }
       }
     ])
     let diagnostics = LintCommand.lint(lesson, registry: registry).filter { $0.severity == .error }
@@ -46,14 +47,16 @@ import Testing
     let runner = LessonRunner(lesson: lesson, registry: registry, context: StepContext())
     let step = try #require(runner.runStep(at: 0))
     #expect(step.failure == nil)
-    let claim = runner.evaluateClaim(at: 0)
-    #expect(claim.status == .passed, "\(claim)")
+    for index in lesson.claims.indices {
+      let claim = runner.evaluateClaim(at: index)
+      #expect(claim.status == .passed, "\(claim)")
+    }
   }
 
   @Test func theSwiftRegistersTheLessonsIds() throws {
     let scaffold = try LessonScaffold(name: "demo", number: 3)
-    #expect(scaffold.swift.contains("Step(\"\(scaffold.stepID)\")"))
-    #expect(scaffold.swift.contains("Check(\"\(scaffold.checkID)\", after: [\"\(scaffold.stepID)\"])"))
+    #expect(scaffold.swift.contains("Step(\"\(scaffold.stepID)\", parameters: [count], measures: [\"\(scaffold.checkID)\"])"))
+    #expect(scaffold.swift.contains("context.measure(\"\(scaffold.checkID)\", total)"))
     #expect(scaffold.swift.contains("// lesson:begin \(scaffold.stepID)"))
     #expect(scaffold.swift.contains("enum DemoLesson {"))
     #expect(scaffold.swift.contains("LessonBundle(name: \"demo\")"))

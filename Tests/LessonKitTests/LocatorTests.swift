@@ -80,8 +80,8 @@ import Testing
     let env = CommandEnvironment(
       out: { out += $0 }, err: { err += $0 }, outStyle: .plain, errStyle: .plain, width: 80,
       locator: LessonLocator(lessonsDirectory: root + "/Lessons"), isInteractive: false, errIsTTY: false)
-    let registry = { try Registry(bundles: [LessonBundle(name: "t") { Check("three") { _ in .number(3) } }]) }
-    let status = CheckCommand.run(env, options: CheckOptions(lessons: ["t"]), registry: registry)
+    let registry = { try Registry(bundles: [LessonBundle(name: "t") { measuring("three", .number(3)) }]) }
+    let status = CheckCommand.run(env, options: uncached(["t"]), registry: registry)
     #expect(status == 1)
     let lines = out.split(separator: "\n").map(String.init)
     #expect(lines.count == 3)
@@ -99,7 +99,7 @@ import Testing
     let broken = {
       try Registry(bundles: [LessonBundle(name: "a") { Step("x") { _ in } }, LessonBundle(name: "b") { Step("x") { _ in } }])
     }
-    #expect(CheckCommand.run(env, options: CheckOptions(), registry: broken) == 2)
+    #expect(CheckCommand.run(env, options: uncached(), registry: broken) == 2)
     #expect(err.contains("bundle 'a' and bundle 'b'"))
   }
 }

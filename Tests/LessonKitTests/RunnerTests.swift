@@ -13,28 +13,31 @@ final class RunCounter: @unchecked Sendable {
 @Suite struct RunnerTests {
   static let valueKey = StateKey<Int>("value")
 
+  static let doubledKey = StateKey<Int>("doubled")
+
   private func makeRunner(_ markdown: String, counter: RunCounter, seed: UInt64 = 1337) throws -> LessonRunner {
     let key = Self.valueKey
+    let doubled = Self.doubledKey
     let registry = try Registry(bundles: [
       LessonBundle(name: "t") {
-        Step("make") { context in
+        Step("make", writes: [key], measures: ["is-positive"]) { context in
           counter.hit("make")
           context[key] = 21
           context.text("made")
           context.expect(true, "made a value")
+          context.measure("is-positive", 21 > 0, detail: "value 21")
         }
-        Step("double", after: ["make"]) { context in
+        Step("double", reads: [key], writes: [doubled], measures: ["value"]) { context in
           counter.hit("double")
-          context[key] = try context.require(key) * 2
+          context[doubled] = try context.require(key) * 2
           context.expect(false, "a failing assertion", detail: "measured 0")
+          context.measure("value", try context.require(doubled))
         }
-        Step("needs-missing") { context in _ = try context.require(StateKey<String>("absent")) }
+        Step("needs-missing", reads: [StateKey<String>("absent")]) { context in
+          _ = try context.require(StateKey<String>("absent"))
+        }
+        Step("stores-nothing", writes: [StateKey<String>("absent")]) { _ in }
         Step("slow") { _ in Thread.sleep(forTimeInterval: 2) }
-        Check("value", after: ["double"]) { context in .number(Double(try context.require(key))) }
-        Check("is-positive", after: ["make"]) { context in
-          .boolean(try context.require(key) > 0, detail: "value \(try context.require(key))")
-        }
-        Check("seed") { context in .number(Double(context.seed)) }
       }
     ])
     let lesson = Lesson.parse(markdown, file: "t.md")
@@ -50,6 +53,7 @@ final class RunCounter: @unchecked Sendable {
     #expect(counter.count("make") == 1)
     #expect(counter.count("double") == 1)
     #expect(runner.record(of: "make")?.output.count == 2)
+    #expect(runner.record(of: "double")?.measurements["value"] == .number(42))
   }
 
   @Test func stepsRunAtMostOnce() throws {
@@ -106,7 +110,7 @@ final class RunCounter: @unchecked Sendable {
     let runner = try makeRunner("# T\n\n```swift step=needs-missing\nx\n```\n", counter: RunCounter())
     let failure = try #require(runner.runStep(at: 0)?.failure)
     #expect(failure.contains("state 'absent' is missing"))
-    #expect(failure.contains("'needs-missing' needs it"))
+    #expect(failure.contains("step 'needs-missing' reads it"))
   }
 
   @Test func timeoutAbandonsTheStepAndWhatFollows() throws {

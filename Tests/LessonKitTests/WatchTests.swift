@@ -36,12 +36,12 @@ import Testing
       locator: LessonLocator(lessonsDirectory: root + "/Lessons"), isInteractive: false, errIsTTY: false)
     let registry = {
       try Registry(bundles: [LessonBundle(name: "t") {
-        Check("seven") { _ in .number(7) }
-        Check("three") { _ in .number(3) }
+        measuring("seven", .number(7))
+        measuring("three", .number(3))
       }])
     }
     var polls = 0
-    let status = WatchCommand.run(env, options: CheckOptions(lessons: ["t"]), registry: registry, interval: 0.01) {
+    let status = WatchCommand.run(env, options: uncached(["t"]), registry: registry, interval: 0.01) {
       polls += 1
       if polls == 1 {
         // Edit the prose above the claims and break one of them.
@@ -66,7 +66,7 @@ import Testing
       out: { _ in }, err: { err += $0 }, outStyle: .plain, errStyle: .plain, width: 80,
       locator: LessonLocator(lessonsDirectory: "/nonexistent"), isInteractive: false, errIsTTY: false)
     let status = WatchCommand.run(
-      env, options: CheckOptions(lessons: ["a", "b"]), registry: { try Registry(bundles: []) }, shouldStop: { true })
+      env, options: uncached(["a", "b"]), registry: { try Registry(bundles: []) }, shouldStop: { true })
     #expect(status == 2)
     #expect(err.contains("--watch follows one lesson"))
   }

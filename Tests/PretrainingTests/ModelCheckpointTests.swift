@@ -280,16 +280,6 @@ import Darwin
 
   // MARK: - Python interop
 
-  /// The PyTorch reference next to the repository (`../shared/bench/minigpt_torch.py`), if present.
-  static var torchReference: URL {
-    DataTestSupport.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/bench/minigpt_torch.py")
-  }
-
-  static let torchAvailable: Bool = {
-    guard let python = DataTestSupport.python3 else { return false }
-    return (try? DataTestSupport.run(python, ["-c", "import torch, safetensors.torch"])) != nil
-  }()
-
   @Test(.enabled(if: DataTestSupport.pythonSafetensorsAvailable,
                  "python3 with safetensors and numpy is not installed; `make test` installs them"))
   func pythonReadsARealSwiftCheckpoint() throws {
@@ -325,35 +315,6 @@ import Darwin
                                                  report.metadata["vocabulary"] ?? "", Self.corpus])
     #expect(chars.trimmingCharacters(in: .whitespacesAndNewlines) == "True")
     #expect(report.metadata["step"] == "2")
-  }
-
-  @Test(.enabled(if: torchAvailable && FileManager.default.fileExists(atPath: torchReference.path),
-                 "PyTorch or ../shared/bench/minigpt_torch.py is absent, so the reference cannot load the checkpoint"))
-  func thePyTorchReferenceLoadsASwiftCheckpoint() throws {
-    let python = try #require(DataTestSupport.python3)
-    let (model, tokenizer) = try Self.trainedModel()
-    let directory = try DataTestSupport.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let url = directory.appendingPathComponent("swift-minigpt.safetensors")
-    try model.saveCheckpoint(to: url, tokenizer: tokenizer, step: 2)
-    let corpusURL = directory.appendingPathComponent("corpus.txt")
-    try Data(Self.corpus.utf8).write(to: corpusURL)
-
-    // --steps 0 loads, counts parameters and evaluates without training (its ms/step is NaN then).
-    let output = try DataTestSupport.run(python, [
-      Self.torchReference.path, corpusURL.path, "--load", url.path, "--steps", "0", "--warmup", "0",
-      "--d", "16", "--L", "2", "--h", "2", "--T", "8", "--B", "2", "--eval", "2", "--threads", "1", "--json",
-    ])
-    let last = try #require(output.split(separator: "\n").last)
-    struct Reference: Decodable {
-      let vocab: Int
-      let parameters: Int
-      let val_loss: Double
-    }
-    let reference = try JSONDecoder().decode(Reference.self, from: Data(String(last).replacingOccurrences(of: "NaN", with: "null").utf8))
-    #expect(reference.vocab == model.config.vocabSize)
-    #expect(reference.parameters == model.parameterCount)
-    #expect(reference.val_loss.isFinite)
   }
 
   // MARK: - Killed writers

@@ -1,6 +1,7 @@
 import Foundation
 import Pretraining
 import Testing
+import TestSupport
 
 /// The trainer and the sampler end to end on tiny models.
 @Suite struct TrainingTests {
@@ -59,6 +60,79 @@ import Testing
     #expect(split.completedSteps == 8)
     #expect(first.losses + second.losses == wholeLosses)
     #expect(second.evaluations.map(\.step) == [6, 8])
+  }
+
+  /// nanoGPT-style recipe on the tiny model: warmup, cosine, β₂ 0.99, clipping that bites.
+  static let recipe = TrainingRecipe(
+    steps: 10, batchSize: 4, learningRate: 3e-2, schedule: .cosine, warmupSteps: 3, minimumLearningRate: 3e-3,
+    decaySteps: 9, beta1: 0.85, beta2: 0.99, weightDecay: 0.2, gradientClip: 0.5, evalEvery: 3, evalBatches: 2, seed: 51)
+
+  @Test func aResumedRunGivesTheLossesOfAnUninterruptedOne() throws {
+    let config = try tinyModelConfig()
+    let tokenizer = try CharTokenizer(text: "abcdefghijk")
+    let source = Self.source(vocab: 11, context: 8, size: 4)
+    let whole = try Trainer(model: try MiniGPT(config: config, seed: 50), options: Self.recipe.trainingOptions)
+    let uninterrupted = try whole.run(nextBatch: source)
+
+    // Stop after 4 steps, save, and continue in a new model and trainer from the file alone.
+    let first = try Trainer(model: try MiniGPT(config: config, seed: 50), options: Self.recipe.trainingOptions)
+    let before = try first.run(steps: 4, nextBatch: source)
+    let directory = try DataTestSupport.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let url = directory.appendingPathComponent("run.safetensors")
+    try first.saveCheckpoint(to: url, tokenizer: tokenizer, recipe: Self.recipe)
+
+    let checkpoint = try ModelCheckpoint.read(from: url)
+    #expect(checkpoint.recipe == Self.recipe)
+    #expect(checkpoint.training == first.state)
+    let restored = try #require(checkpoint.recipe)
+    let second = try Trainer(model: try checkpoint.makeModel(), options: restored.trainingOptions)
+    try second.resume(from: checkpoint)
+    #expect(second.completedSteps == 4 && second.optimizer.stepCount == 4)
+    let after = try second.run(steps: 6, nextBatch: source)
+    #expect(before.losses + after.losses == uninterrupted.losses)
+    #expect(after.evaluations == uninterrupted.evaluations.filter { $0.step > 4 })
+    #expect(second.model.parameters.toArray() == whole.model.parameters.toArray())
+
+    // Without the moments and streams (weights alone), the continuation is a different run.
+    let weightsOnly = try Trainer(model: try checkpoint.makeModel(), options: restored.trainingOptions)
+    let fresh = try weightsOnly.run(steps: 6, nextBatch: source)
+    #expect(fresh.losses != after.losses)
+  }
+
+  @Test func aCheckpointWithoutTrainingStateCannotBeResumed() throws {
+    let config = try tinyModelConfig()
+    let model = try MiniGPT(config: config, seed: 52)
+    let checkpoint = try ModelCheckpoint(model: model, tokenizer: CharTokenizer(text: "abcdefghijk"), step: 3)
+    let trainer = try Trainer(model: model, options: TrainingOptions(steps: 1))
+    #expect(throws: TrainingError.self) { try trainer.resume(from: checkpoint) }
+    let wrongSize = AdamW.State(stepCount: 1, firstMoment: [0], secondMoment: [0])
+    #expect(throws: TrainingError.self) { try trainer.optimizer.restore(wrongSize) }
+  }
+
+  @Test func recipesGiveNanoGPTsLearningRates() {
+    let schedule = TrainingRecipe.nanoGPTBaby.learningRateSchedule
+    // get_lr: warmup lr·(it+1)/(warmup+1), cosine to min_lr at lr_decay_iters, then min_lr.
+    #expect(schedule.rate(atStep: 0) == 1e-3 * 1 / 101)
+    #expect(schedule.rate(atStep: 99) == 1e-3 * 100 / 101)
+    #expect(abs(schedule.rate(atStep: 1050) - 5.5e-4) < 1e-9)
+    #expect(schedule.rate(atStep: 2000) == 1e-4)
+    let warmConstant = TrainingRecipe(steps: 10, batchSize: 1, learningRate: 2e-3, warmupSteps: 4).learningRateSchedule
+    #expect(warmConstant.rate(atStep: 1) == 2e-3 * 2 / 5 && warmConstant.rate(atStep: 4) == 2e-3 && warmConstant.rate(atStep: 9) == 2e-3)
+    #expect(TrainingRecipe.lesson.learningRateSchedule == .constant(3e-4))
+  }
+
+  @Test func clippingOffLeavesGradientsAlone() throws {
+    let config = try tinyModelConfig()
+    let model = try MiniGPT(config: config, seed: 53)
+    _ = try model.forward(randomModelBatch(config, size: 2, seed: 54))
+    model.zeroGradients()
+    try model.backward()
+    let before = model.gradients.toArray()
+    let norm = model.clipGradientNorm(max: 0)
+    #expect(model.gradients.toArray() == before && norm == model.gradientNorm && norm > 0)
+    _ = model.clipGradientNorm(max: norm / 2)
+    #expect(abs(model.gradientNorm - norm / 2) < 1e-3 * norm)
   }
 
   @Test func divergenceStopsWithAnErrorNamingTheStep() throws {

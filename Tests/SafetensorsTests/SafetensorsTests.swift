@@ -223,7 +223,7 @@ import TestSupport
   @Test func aFailedWriteLeavesNoTemporaryFileAndTouchesNothing() throws {
     let directory = try DataTestSupport.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    // The target is a non-empty directory, so the final rename fails after the data was written.
+    // The target is a non-empty directory: the atomic writer refuses it before writing anything.
     let target = directory.appendingPathComponent("ckpt.safetensors")
     try FileManager.default.createDirectory(at: target, withIntermediateDirectories: false)
     let keep = target.appendingPathComponent("keep.txt")
@@ -232,8 +232,9 @@ import TestSupport
       try Self.sample().write(to: target)
       Issue.record("writing over a non-empty directory succeeded")
     } catch let error as SafetensorsError {
-      guard case .io(_, let operation, _) = error else { Issue.record("unexpected \(error)"); return }
-      #expect(operation == "replace")
+      guard case .io(_, let operation, let reason) = error else { Issue.record("unexpected \(error)"); return }
+      #expect(operation == "write")
+      #expect(reason.contains("it is a directory, not a regular file"))
     }
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["ckpt.safetensors"])
     #expect(try String(contentsOf: keep, encoding: .utf8) == "precious")
@@ -251,7 +252,7 @@ import TestSupport
     }
     let directory = try DataTestSupport.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    #expect(throws: SafetensorsError.io(path: directory.path, operation: "read", reason: "it is a directory, not a file")) {
+    #expect(throws: SafetensorsError.io(path: directory.path, operation: "read", reason: "it is a directory, not a regular file")) {
       try SafetensorsFile.read(from: directory)
     }
   }

@@ -17,8 +17,12 @@ public enum DataTestSupport {
     return url
   }
 
-  /// `python3` on PATH, or nil.
+  /// The interpreter the Makefile hands over (`LESSON_PYTHON`, the test environment's), else this
+  /// checkout's `.build/python-venv` (scripts/install-python-test-deps.sh), else `python3` on PATH.
   public static let python3: URL? = {
+    if let given = requiredPython { return given }
+    let venv = repositoryRoot.appendingPathComponent(".build/python-venv/bin/python3")
+    if FileManager.default.isExecutableFile(atPath: venv.path) { return venv }
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
     for directory in path.split(separator: ":") {
       let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("python3")
@@ -27,11 +31,30 @@ public enum DataTestSupport {
     return nil
   }()
 
-  /// Whether python3 can import safetensors and numpy.
+  /// `LESSON_PYTHON`, set by `make test`: its tools were installed, so a test that needs them runs
+  /// (and fails if they are broken) instead of skipping.
+  public static let requiredPython: URL? = ProcessInfo.processInfo.environment["LESSON_PYTHON"]
+    .flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+
+  /// Whether python3 can import safetensors and numpy (always true under `make test`, which installed them).
   public static let pythonSafetensorsAvailable: Bool = {
     guard let python = python3 else { return false }
+    if requiredPython != nil { return true }
     return (try? run(python, ["-c", "import safetensors.numpy, numpy"])) != nil
   }()
+
+  /// `LESSON_REQUIRE_TORCH=1` (`make interop`): PyTorch was installed, so its tests must run.
+  public static let torchRequired = ProcessInfo.processInfo.environment["LESSON_REQUIRE_TORCH"] == "1"
+
+  /// Whether the interpreter can import PyTorch and safetensors.torch (always true when required).
+  public static let torchAvailable: Bool = {
+    guard let python = python3 else { return false }
+    if torchRequired { return true }
+    return (try? run(python, ["-c", "import torch, safetensors.torch"])) != nil
+  }()
+
+  /// Why a PyTorch test did not run.
+  public static let torchMissing = "PyTorch is not installed for the test Python (make interop installs it and runs these tests)"
 
   public struct ProcessFailure: Error, CustomStringConvertible {
     public let status: Int32

@@ -4,13 +4,12 @@ import Pretraining
 
 // MARK: - The pretraining lesson's bundle
 
-/// Steps and checks of `Lessons/00_pretrain.md`, one file per section of the lesson.
+/// Steps of `Lessons/00_pretrain.md`, one file per section of the lesson.
 ///
-/// Every figure the lesson claims is computed here from the real `Pretraining` code: the
-/// dataset, the MiniGPT, the trainer, AdamW, clipping and the n-gram models.
+/// Every figure the lesson claims is a measurement one of these steps records with
+/// `context.measure`, or one of the settings below, which a learner can change with `--set`.
 enum PretrainLesson {
   static let bundle = LessonBundle(name: "pretrain") {
-    setup
     objective
     whyThisLoss
     compression
@@ -21,18 +20,21 @@ enum PretrainLesson {
     trainingLoop
     optimizerChoices
     ngramPredictor
+    nextCharacterWidget
     scaling
     sftBridge
   }
 
-  // MARK: - Settings the lesson states
+  // MARK: - Settings a learner can change
 
-  /// Windows per batch (B).
-  static let batchSize = 32
-  /// Tokens per window (T).
-  static let contextLength = 64
-  /// Optimizer steps of the lesson's training run: enough to pass the trigram on held-out text.
-  static let trainingSteps = 800
+  static let trainingSteps = Parameter.integer("steps", default: 800, in: 1...20_000, "optimizer steps of the training run")
+  static let learningRate = Parameter.real("lr", default: 3e-4, in: 1e-6...0.1, "AdamW's learning rate, constant over the run")
+  static let batchSize = Parameter.integer("batch", default: 32, in: 1...256, "windows per batch (B)")
+  static let contextLength = Parameter.integer(
+    "context", default: 64, in: 8...256, "tokens per window (T), which is also the model's context length")
+  static let temperature = Parameter.real(
+    "temperature", default: 0.8, in: 0.05...5, "sampling temperature of the text the trained MiniGPT writes")
+
   /// How often the training run estimates train and val loss.
   static let evalInterval = 100
   /// Worker threads for training; results are bitwise reproducible for a fixed count.
@@ -41,47 +43,13 @@ enum PretrainLesson {
   // MARK: - Shared state
 
   static let datasetKey = StateKey<CharDataset>("pretrain.dataset")
-  static let untrainedKey = StateKey<UntrainedRun>("pretrain.untrained")
   static let trainedKey = StateKey<TrainedRun>("pretrain.trained")
-  static let maskingKey = StateKey<MaskingCount>("pretrain.masking")
-  static let compressionKey = StateKey<[CompressionRow]>("pretrain.compression")
-  static let completerKey = StateKey<CompleterProbe>("pretrain.completer")
-  static let attentionKey = StateKey<AttentionProbe>("pretrain.attention")
-  static let shiftKey = StateKey<ShiftProbe>("pretrain.shift")
-  static let optimizerKey = StateKey<OptimizerProbe>("pretrain.optimizer")
-  static let ngramKey = StateKey<NGramProbe>("pretrain.ngram")
-  static let sftKey = StateKey<MaskMeasurement>("pretrain.sft")
 
-  /// The embedded corpus, split 90/10; every other step starts from it.
-  @LessonBundleBuilder static var setup: [BundleEntry] {
-    Step("load-corpus") { context in
-      let data = try CharDataset(text: Corpus.shakespeare)
-      context[datasetKey] = data
-      context.text(
-        "Corpus: \(data.count) characters of Shakespeare, vocabulary of \(data.tokenizer.vocabularySize) "
-          + "characters; \(data.train.count) for training and \(data.val.count) held out.")
-    }
+  /// The lesson's model shape (`MiniGPTConfig.lesson`) with a context of `context` tokens.
+  static func modelConfig(_ data: CharDataset, context: Int) throws -> MiniGPTConfig {
+    let shape = try MiniGPTConfig.lesson(vocabSize: data.tokenizer.vocabularySize)
+    return try MiniGPTConfig(
+      vocabSize: shape.vocabSize, contextLength: context, embeddingSize: shape.embeddingSize,
+      layerCount: shape.layerCount, headCount: shape.headCount)
   }
 }
-
-// MARK: - Reporting helpers
-
-extension ReportTensor {
-  /// A float tensor from the numeric library, for printing.
-  init(_ tensor: Tensor) {
-    self.init(shape: tensor.shape, values: tensor.values.map(Double.init))
-  }
-
-  /// Token ids shown with their characters.
-  init(tokens: [TokenID], shape: [Int], tokenizer: CharTokenizer) {
-    self.init(
-      shape: shape, values: tokens.map(Double.init), isInteger: true,
-      decode: { id in tokenizer.visible(TokenID(id)) })
-  }
-}
-
-/// Formats a number with thousands separators, as the lesson writes them.
-func grouped(_ value: Int) -> String { NumberFormat.grouped(value) }
-
-/// Formats a value with a fixed number of decimals.
-func fixed(_ value: Double, _ decimals: Int = 4) -> String { NumberFormat.fixed(value, decimals) }

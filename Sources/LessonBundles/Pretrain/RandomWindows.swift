@@ -6,15 +6,46 @@ import Pretraining
 
 extension PretrainLesson {
   @LessonBundleBuilder static var randomWindows: [BundleEntry] {
-    Step("get-batch", after: ["load-corpus"]) { context in
+    Step(
+      "get-batch", reads: [datasetKey], parameters: [batchSize, contextLength],
+      measures: ["sequential-overlap", "random-overlap", "window-starts-uniform", "offsets-covered", "sequential-offsets"]
+    ) { context in
       let data = try context.require(datasetKey)
+      let (B, T) = (context[batchSize], context[contextLength])
       var rng = SeededGenerator(seed: context.seed)
-      let batch = try data.batch(split: .train, size: batchSize, context: contextLength, using: &rng)
+      let batch = try data.batch(split: .train, size: B, context: T, using: &rng)
       context.text("batch(split: .train, size: \(batch.size), context: \(batch.context)) drew windows starting at:")
       context.tensor("starts", ReportTensor(shape: [batch.size], values: batch.starts.map(Double.init), isInteger: true))
+      // Two consecutive windows of a pass that slides one token at a time: the share of positions they have in common.
+      let sliding = try data.sequentialBatch(split: .train, size: 2, context: T, startingAt: 1000, stride: 1)
+      context.measure("sequential-overlap", overlap(sliding.starts[0], sliding.starts[1], length: T))
+      var total = 0.0, pairRNG = SeededGenerator(seed: context.seed &+ 5)
+      let pairs = 200_000
+      for _ in 0..<pairs {
+        let two = try data.batch(split: .train, size: 2, context: T, using: &pairRNG)
+        total += overlap(two.starts[0], two.starts[1], length: T)
+      }
+      context.measure("random-overlap", total / Double(pairs))
+      // Where random batches start (χ² over 50 bins), and at how many offsets one fixed position shows up.
+      let range = data.train.count - T - 1, position = 12_345 % range, bins = 50, draws = 20_000
+      var counts = [Int](repeating: 0, count: bins), offsets = Set<Int>()
+      for _ in 0..<draws {
+        for s in try data.batch(split: .train, size: B, context: T, using: &rng).starts {
+          counts[s * bins / range] += 1
+          if s <= position && position < s + T { offsets.insert(position - s) }
+        }
+      }
+      let expected = Double(draws * B) / Double(bins)
+      let chiSquare = counts.reduce(0.0) { $0 + pow(Double($1) - expected, 2) / expected }
+      let critical = 85.35  // 99.9th percentile of χ² with 49 degrees of freedom
+      context.measure("window-starts-uniform", chiSquare < critical, detail: "χ² = \(fixed(chiSquare, 1)) over \(bins) bins (critical value \(critical) at p = 0.001)")
+      context.measure("offsets-covered", offsets.count)
+      // A pass that tiles the text window after window shows that position at these offsets.
+      let pass = try data.sequentialBatch(split: .train, size: (data.train.count - 1) / T, context: T)
+      context.measure("sequential-offsets", Set(pass.starts.filter { $0 <= position && position < $0 + T }.map { position - $0 }).count)
     }
 
-    Step("show-small-batch", after: ["load-corpus"]) { context in
+    Step("show-small-batch", reads: [datasetKey]) { context in
       let data = try context.require(datasetKey)
       // lesson:begin show-small-batch
       var rng = SeededGenerator(seed: context.seed)
@@ -29,65 +60,6 @@ extension PretrainLesson {
           let row = b * small.context ..< (b + 1) * small.context
           return [grouped(small.starts[b]), visibleText(small.inputs[row], tokenizer), visibleText(small.targets[row], tokenizer)]
         })
-    }
-
-    Check("sequential-overlap", after: ["load-corpus"]) { context in
-      // Two consecutive windows of a pass that slides one token at a time: count shared corpus positions.
-      let data = try context.require(datasetKey)
-      let windows = try data.sequentialBatch(split: .train, size: 2, context: contextLength, startingAt: 1000, stride: 1)
-      let first = Set(windows.starts[0] ..< windows.starts[0] + contextLength)
-      let second = Set(windows.starts[1] ..< windows.starts[1] + contextLength)
-      return .number(Double(first.intersection(second).count) / Double(contextLength))
-    }
-    Check("sequential-offsets", after: ["load-corpus"]) { context in
-      // A pass that tiles the text window after window: at how many offsets does one position appear?
-      let data = try context.require(datasetKey)
-      let windows = (data.train.count - 1) / contextLength
-      let pass = try data.sequentialBatch(split: .train, size: windows, context: contextLength)
-      let position = 12_345 % (windows * contextLength)
-      let offsets = Set(pass.starts.filter { $0 <= position && position < $0 + contextLength }.map { position - $0 })
-      return .number(Double(offsets.count))
-    }
-    Check("random-overlap", after: ["load-corpus"]) { context in
-      let data = try context.require(datasetKey)
-      var rng = SeededGenerator(seed: context.seed &+ 5)
-      var total = 0.0
-      let pairs = 200_000
-      for _ in 0..<pairs {
-        let two = try data.batch(split: .train, size: 2, context: contextLength, using: &rng)
-        total += overlap(two.starts[0], two.starts[1], length: contextLength)
-      }
-      return .number(total / Double(pairs))
-    }
-    Check("window-starts-uniform", after: ["load-corpus"]) { context in
-      let data = try context.require(datasetKey)
-      var rng = SeededGenerator(seed: context.seed &+ 6)
-      let range = data.train.count - contextLength - 1
-      let bins = 50
-      var counts = [Int](repeating: 0, count: bins)
-      let draws = 4_000
-      for _ in 0..<draws {
-        let batch = try data.batch(split: .train, size: batchSize, context: contextLength, using: &rng)
-        for s in batch.starts { counts[s * bins / range] += 1 }
-      }
-      let expected = Double(draws * batchSize) / Double(bins)
-      let chiSquare = counts.reduce(0.0) { $0 + pow(Double($1) - expected, 2) / expected }
-      // 99.9th percentile of χ² with 49 degrees of freedom.
-      let critical = 85.35
-      return .boolean(
-        chiSquare < critical,
-        detail: "χ² = \(fixed(chiSquare, 1)) over \(bins) bins (critical value \(critical) at p = 0.001)")
-    }
-    Check("offsets-covered", after: ["load-corpus"]) { context in
-      let data = try context.require(datasetKey)
-      var rng = SeededGenerator(seed: context.seed &+ 7)
-      let position = 12_345 % (data.train.count - contextLength - 1)
-      var seen = Set<Int>()
-      for _ in 0..<20_000 {
-        let batch = try data.batch(split: .train, size: batchSize, context: contextLength, using: &rng)
-        for s in batch.starts where s <= position && position < s + contextLength { seen.insert(position - s) }
-      }
-      return .number(Double(seen.count))
     }
   }
 

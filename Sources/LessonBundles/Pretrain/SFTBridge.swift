@@ -9,7 +9,7 @@ extension PretrainLesson {
   static let toyResponse = "Nay, answer me."
 
   @LessonBundleBuilder static var sftBridge: [BundleEntry] {
-    Step("sft-loss-mask") { context in
+    Step("sft-loss-mask", measures: ["ignore-index", "masked-positions-are-free", "loss-is-response-mean"]) { context in
       let tokenizer = try ChatTemplate.extendedTokenizer(Corpus.shakespeare)
       let pair = try ChatTemplate.example(prompt: toyPrompt, response: toyResponse, tokenizer: tokenizer)
       let config = try MiniGPTConfig(
@@ -17,33 +17,22 @@ extension PretrainLesson {
       let model = try MiniGPT(config: config, seed: context.seed)
       _ = try model.forward(inputs: pair.inputs, targets: pair.targets, batchSize: 1)
       let measured = try MaskMeasurement(model: model, targets: pair.targets)
-      context[sftKey] = measured
       let losses = try model.positionLosses().values
-
-      let text = ChatTemplate.render(prompt: toyPrompt, response: toyResponse)
       context.table(
-        "\(text)", headers: ["t", "input", "target", "loss"],
+        ChatTemplate.render(prompt: toyPrompt, response: toyResponse), headers: ["t", "input", "target", "loss"],
         rows: pair.inputs.indices.map { t in
-          [
-            "\(t)", tokenizer.visible(pair.inputs[t]),
-            pair.targets[t] == ignoreIndex ? "−100" : tokenizer.visible(pair.targets[t]),
-            pair.targets[t] == ignoreIndex ? "—" : fixed(Double(losses[t]), 3),
-          ]
+          let masked = pair.targets[t] == ignoreIndex
+          return ["\(t)", tokenizer.visible(pair.inputs[t]), masked ? "−100" : tokenizer.visible(pair.targets[t]), masked ? "—" : fixed(Double(losses[t]), 3)]
         })
       context.scalar("loss", measured.loss)
       context.scalar("mean over response positions", measured.responseMean)
-    }
-
-    Check("ignore-index") { _ in .number(Double(ignoreIndex)) }
-    Check("masked-positions-are-free", after: ["sft-loss-mask"]) { context in
-      let probe = try context.require(sftKey)
-      return .boolean(
-        probe.maskedLossesAreZero && probe.maskedGradientsAreZero,
-        detail: "\(probe.maskedCount) prompt positions: loss 0 and every logit gradient 0")
-    }
-    Check("loss-is-response-mean", after: ["sft-loss-mask"]) { context in
-      let probe = try context.require(sftKey)
-      return .boolean(probe.lossIsResponseMean, detail: "loss \(fixed(probe.loss, 6)), response mean \(fixed(probe.responseMean, 6))")
+      context.measure("ignore-index", Int(pair.targets[0]), detail: "the target the template wrote at the prompt's first position")
+      context.measure(
+        "masked-positions-are-free", measured.maskedLossesAreZero && measured.maskedGradientsAreZero,
+        detail: "\(measured.maskedCount) prompt positions: loss 0 and every logit gradient 0")
+      context.measure(
+        "loss-is-response-mean", measured.lossIsResponseMean,
+        detail: "loss \(fixed(measured.loss, 6)), response mean \(fixed(measured.responseMean, 6))")
     }
   }
 }

@@ -5,12 +5,22 @@ import Pretraining
 // MARK: - Section 8: the training loop
 
 extension PretrainLesson {
+  /// The prompt whose continuation the lesson shows before and after training.
+  static let samplePrompt = "To be"
+
   @LessonBundleBuilder static var trainingLoop: [BundleEntry] {
-    Step("training-loop", after: ["train-lesson-model"]) { context in
-      let summary = try context.require(trainedKey).summary
-      let trainSeries = ChartSeries("train (per step)", values: summary.losses.map(Double.init))
-      let valSeries = ChartSeries(
-        "val (estimate)", points: summary.evaluations.map { (x: Double($0.step), y: Double($0.val)) })
+    Step(
+      "training-report", reads: [datasetKey, trainedKey], parameters: [temperature, trainingSteps],
+      measures: [
+        "total-parameters", "non-embedding-parameters", "block-parameters", "trained-val-loss", "bigram-val-loss",
+        "trained-beats-bigram", "no-divergence",
+      ]
+    ) { context in
+      let data = try context.require(datasetKey)
+      let trained = try context.require(trainedKey)
+      let (losses, evaluations) = (trained.history.losses, trained.history.evaluations)
+      let trainSeries = ChartSeries("train (per step)", values: losses.map(Double.init))
+      let valSeries = ChartSeries("val (estimate)", points: evaluations.map { (x: Double($0[0]), y: Double($0[2])) })
       context.chart(.lines([trainSeries, valSeries], xLabel: "step", yLabel: "loss (nats)", title: "training loss"))
       if let directory = context.plotDirectory {
         let path = URL(fileURLWithPath: directory).appendingPathComponent("pretrain-loss.svg").path
@@ -19,69 +29,42 @@ extension PretrainLesson {
         context.text("Loss curve written to \(path).")
       }
       context.table(
-        "loss estimates (\(try context.require(trainedKey).trainer.options.evalBatches) batches each)", headers: ["step", "train", "val"],
-        rows: summary.evaluations.map { [grouped($0.step), fixed(Double($0.train), 3), fixed(Double($0.val), 3)] })
-    }
-
-    Step("training-report", after: ["train-lesson-model"]) { context in
-      let data = try context.require(datasetKey)
-      let trained = try context.require(trainedKey)
+        "loss estimates", headers: ["step", "train", "val"],
+        rows: evaluations.map { [grouped(Int($0[0])), fixed(Double($0[1]), 3), fixed(Double($0[2]), 3)] })
       // lesson:begin training-report
       let model = trained.model
-      let sampleAfter = try continuation(of: samplePrompt, by: model, tokenizer: data.tokenizer)
+      let untrained = try MiniGPT(config: model.config, seed: context.seed)   // the weights training started from
+      let (tau, tokenizer) = (Float(context[temperature]), data.tokenizer)
+      let before = try continuation(of: samplePrompt, by: untrained, tokenizer: tokenizer, temperature: tau, seed: context.seed)
+      let after = try continuation(of: samplePrompt, by: model, tokenizer: tokenizer, temperature: tau, seed: context.seed)
       // lesson:end
+      let block = model.namedParameters.filter { $0.name.hasPrefix("blocks.0.") }.reduce(0) { $0 + $1.shape.reduce(1, *) }
       context.table(
         "parameters", headers: ["part", "count"],
         rows: [
-          ["total", grouped(model.parameterCount)],
-          ["non-embedding", grouped(model.nonEmbeddingParameterCount)],
-          ["one block", grouped(blockParameterCount(model))],
+          ["total", grouped(model.parameterCount)], ["non-embedding", grouped(model.nonEmbeddingParameterCount)],
+          ["one block", grouped(block)],
         ])
-      context.text("Before training, \"\(samplePrompt)\" continued as:\n\(trained.sampleBefore)")
-      context.text("After training:\n\(sampleAfter)")
-    }
-
-    Check("total-parameters", after: ["train-lesson-model"]) { context in
-      .number(Double(try context.require(trainedKey).model.parameterCount))
-    }
-    Check("non-embedding-parameters", after: ["train-lesson-model"]) { context in
-      .number(Double(try context.require(trainedKey).model.nonEmbeddingParameterCount))
-    }
-    Check("block-parameters", after: ["train-lesson-model"]) { context in
-      .number(Double(blockParameterCount(try context.require(trainedKey).model)))
-    }
-    Check("trained-val-loss", after: ["train-lesson-model"]) { context in
-      .number(Double(try finalEvaluation(context).val))
-    }
-    Check("bigram-val-loss", after: ["load-corpus"]) { context in
-      let data = try context.require(datasetKey)
-      return .number(try NGramModel(order: 2, dataset: data).averageLoss(on: data.tokens(.val)))
-    }
-    Check("trained-beats-bigram", after: ["train-lesson-model"]) { context in
-      let data = try context.require(datasetKey)
+      context.text("Before training, \"\(samplePrompt)\" continued as:\n\(before)")
+      context.text("After training (temperature \(context[temperature])):\n\(after)")
+      context.measure("total-parameters", model.parameterCount)
+      context.measure("non-embedding-parameters", model.nonEmbeddingParameterCount)
+      context.measure("block-parameters", block)
+      context.measure("trained-val-loss", Double(evaluations.last?[2] ?? .nan))
       let bigram = try NGramModel(order: 2, dataset: data).averageLoss(on: data.tokens(.val))
-      let model = try context.require(trainedKey).model
       let transformer = try heldOutLoss(of: model, on: data.tokens(.val))
-      return .boolean(transformer < bigram, detail: "MiniGPT \(fixed(transformer, 3)) vs bigram \(fixed(bigram, 3)) nats on val")
-    }
-    Check("no-divergence", after: ["train-lesson-model"]) { context in
-      let losses = try context.require(trainedKey).summary.losses
-      let finite = losses.allSatisfy(\.isFinite)
-      return .boolean(
-        finite && losses.count == trainingSteps,
+      context.measure("bigram-val-loss", bigram)
+      context.measure("trained-beats-bigram", transformer < bigram, detail: "MiniGPT \(fixed(transformer, 3)) vs bigram \(fixed(bigram, 3)) nats on val")
+      context.measure(
+        "no-divergence", losses.allSatisfy(\.isFinite) && losses.count == context[trainingSteps],
         detail: "\(losses.count) steps, largest loss \(fixed(Double(losses.max() ?? .nan), 3))")
     }
   }
 
-  /// Parameters in one transformer block, counted from the model's own parameter names.
-  static func blockParameterCount(_ model: MiniGPT) -> Int {
-    model.namedParameters.filter { $0.name.hasPrefix("blocks.0.") }.reduce(0) { $0 + $1.shape.reduce(1, *) }
-  }
-
-  static func finalEvaluation(_ context: StepContext) throws -> LossEstimate {
-    guard let last = try context.require(trainedKey).summary.evaluations.last else {
-      throw LessonBundleError.missing("the training run recorded no evaluation")
-    }
-    return last
+  /// A seeded sample continuing a prompt, as text.
+  static func continuation(
+    of prompt: String, by model: MiniGPT, tokenizer: CharTokenizer, temperature: Float, seed: UInt64, count: Int = 120
+  ) throws -> String {
+    prompt + tokenizer.decode(try model.generate(prompt: try tokenizer.encode(prompt), count: count, temperature: temperature, seed: seed))
   }
 }

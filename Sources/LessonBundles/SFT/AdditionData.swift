@@ -10,79 +10,67 @@ struct AdditionQuestion: Hashable {
   var b: Int
   var prompt: String { "What is \(a)+\(b)?" }
   var answer: String { "\(a + b)" }
+  /// The prompt in the chat template, up to where the reply starts.
+  var templatedPrompt: String { "\(ChatTemplate.promptStart)\(prompt)\(ChatTemplate.promptEnd)" }
 }
 
-/// The fine-tuning data: every single-digit sum, split into seen and held-out questions.
+/// The fine-tuning data: the seen and held-out questions, each split in the chat template with
+/// the prompt masked and with every target kept.
 struct AdditionData {
-  var train: [AdditionQuestion]
-  var heldOut: [AdditionQuestion]
-  /// Training pairs with the prompt masked.
-  var chat: ChatDataset
-  /// Held-out pairs with the prompt masked (the fine-tuning run's "val" split).
-  var heldOutChat: ChatDataset
-  /// The same training pairs with every target kept, prompt included.
-  var unmaskedChat: ChatDataset
-  var heldOutUnmaskedChat: ChatDataset
+  let train: [AdditionQuestion]
+  let heldOut: [AdditionQuestion]
+  /// [prompt masked, every target kept] × [train, held out].
+  private let datasets: [[ChatDataset]]
+
+  init(train: [AdditionQuestion], heldOut: [AdditionQuestion], tokenizer: CharTokenizer) throws {
+    (self.train, self.heldOut) = (train, heldOut)
+    datasets = try [true, false].map { masksPrompt in
+      try [train, heldOut].map { questions in
+        try ChatDataset(pairs: questions.map { ($0.prompt, $0.answer) }, tokenizer: tokenizer, masksPrompt: masksPrompt)
+      }
+    }
+  }
+
+  /// The pairs of `split` (`.val`: the held-out questions); with `masksPrompt`, prompt targets are −100.
+  func pairs(_ split: Split, masksPrompt: Bool = true) -> ChatDataset { datasets[masksPrompt ? 0 : 1][split == .train ? 0 : 1] }
+  var tokenizer: CharTokenizer { pairs(.train).tokenizer }
 }
 
 extension SFTLesson {
   @LessonBundleBuilder static var additionData: [BundleEntry] {
-    Step("sft-addition-data", after: ["sft-vocabulary"]) { context in
-      let tokenizer = try context.require(corpusKey).tokenizer
-      var rng = SeededGenerator(seed: context.seed)
+    Step(
+      "sft-addition-data", reads: [corpusKey], writes: [dataKey], parameters: [heldOutCount],
+      measures: ["sft-question-count", "sft-train-count", "sft-held-out-unseen", "sft-two-digit-answers",
+                 "sft-longest-pair", "sft-prompt-target"]
+    ) { context in
       // lesson:begin sft-addition-data
+      let tokenizer = try context.require(corpusKey).tokenizer             // the vocabulary of section 1
+      var rng = SeededGenerator(seed: context.seed)
       var questions = (0...9).flatMap { a in (0...9).map { b in AdditionQuestion(a: a, b: b) } }
       for i in stride(from: questions.count - 1, to: 0, by: -1) {          // seeded shuffle
         questions.swapAt(i, rng.uniformInt(below: i + 1))
       }
-      let heldOut = Array(questions.prefix(heldOutCount))                  // never shown in training
-      let train = Array(questions.dropFirst(heldOutCount))
-      let chat = try ChatDataset(pairs: train.map { ($0.prompt, $0.answer) }, tokenizer: tokenizer)
+      let heldOut = Array(questions.prefix(context[heldOutCount]))         // never shown in training
+      let train = Array(questions.dropFirst(heldOut.count))
+      let data = try AdditionData(train: train, heldOut: heldOut, tokenizer: tokenizer)   // in the chat template
       // lesson:end
-      let heldOutChat = try ChatDataset(pairs: heldOut.map { ($0.prompt, $0.answer) }, tokenizer: tokenizer)
-      let unmasked = try ChatDataset(pairs: train.map { ($0.prompt, $0.answer) }, tokenizer: tokenizer, masksPrompt: false)
-      let heldOutUnmasked = try ChatDataset(
-        pairs: heldOut.map { ($0.prompt, $0.answer) }, tokenizer: tokenizer, masksPrompt: false)
-      context[dataKey] = AdditionData(
-        train: train, heldOut: heldOut, chat: chat, heldOutChat: heldOutChat, unmaskedChat: unmasked,
-        heldOutUnmaskedChat: heldOutUnmasked)
-      let first = train[0]
-      context.text("A training pair in the template: " + ChatTemplate.render(prompt: first.prompt, response: first.answer))
+      context[dataKey] = data
+      let first = train[0], example = data.pairs(.train).examples[0]
       context.text("Held-out questions: " + heldOut.map { "\($0.a)+\($0.b)" }.joined(separator: ", "))
-      let example = chat.examples[0]
       context.table(
         ChatTemplate.render(prompt: first.prompt, response: first.answer), headers: ["t", "input", "target"],
         rows: example.inputs.indices.map { t in
-          [
-            "\(t)", tokenizer.visible(example.inputs[t]),
-            example.targets[t] == ignoreIndex ? "−100" : tokenizer.visible(example.targets[t]),
-          ]
+          ["\(t)", tokenizer.visible(example.inputs[t]),
+           example.targets[t] == ignoreIndex ? "−100" : tokenizer.visible(example.targets[t])]
         })
-    }
-
-    Check("sft-question-count", after: ["sft-addition-data"]) { context in
-      let data = try context.require(dataKey)
-      return .number(Double(data.train.count + data.heldOut.count))
-    }
-    Check("sft-train-count", after: ["sft-addition-data"]) { context in
-      .number(Double(try context.require(dataKey).train.count))
-    }
-    Check("sft-held-out-count", after: ["sft-addition-data"]) { context in
-      .number(Double(try context.require(dataKey).heldOut.count))
-    }
-    Check("sft-held-out-unseen", after: ["sft-addition-data"]) { context in
-      let data = try context.require(dataKey)
-      let seenPrompts = Set(data.train.map(\.prompt))
-      let leaked = data.heldOut.filter { seenPrompts.contains($0.prompt) }
-      return .boolean(
-        leaked.isEmpty, detail: "\(data.heldOut.count) held-out prompts, \(leaked.count) of them among the \(data.train.count) training prompts")
-    }
-    Check("sft-longest-pair", after: ["sft-addition-data"]) { context in
-      .number(Double(try context.require(dataKey).chat.longestExample))
-    }
-    Check("sft-two-digit-answers", after: ["sft-addition-data"]) { context in
-      let data = try context.require(dataKey)
-      return .number(Double((data.train + data.heldOut).filter { $0.a + $0.b >= 10 }.count))
+      let leaked = Set(heldOut).intersection(train)
+      context.measure("sft-question-count", questions.count)
+      context.measure("sft-train-count", train.count)
+      context.measure("sft-held-out-unseen", leaked.isEmpty,
+        detail: "\(heldOut.count) held-out questions, \(leaked.count) of them among the \(train.count) training questions")
+      context.measure("sft-two-digit-answers", questions.filter { $0.answer.count == 2 }.count)
+      context.measure("sft-longest-pair", data.pairs(.train).longestExample)
+      context.measure("sft-prompt-target", Int(example.targets[0]), detail: "the target after \"<\" in the first pair")
     }
   }
 }

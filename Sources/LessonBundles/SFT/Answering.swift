@@ -2,7 +2,7 @@ import Foundation
 import LessonKit
 import Pretraining
 
-// MARK: - Measuring answers
+// MARK: - Section 4: a completer, still; and how any model answers
 
 /// How a model answers a set of questions.
 struct AnswerReport {
@@ -13,58 +13,50 @@ struct AnswerReport {
   var digitProbability: Double
 
   /// Fraction of replies that are exactly the right sum.
-  var accuracy: Double {
-    guard !questions.isEmpty else { return 0 }
-    return Double(zip(questions, replies).filter { $0.answer == $1 }.count) / Double(questions.count)
+  var accuracy: Double { Double(zip(questions, replies).filter { $0.answer == $1 }.count) / Double(max(questions.count, 1)) }
+
+  /// The first `count` questions and replies, whitespace made visible.
+  func rows(_ count: Int) -> [[String]] {
+    zip(questions, replies).prefix(count).map { q, reply in
+      ["\(q.a)+\(q.b)", q.answer, reply.unicodeScalars.map(CharTokenizer.visible).joined(), q.answer == reply ? "✓" : "✗"]
+    }
   }
 }
 
 extension SFTLesson {
-  /// Longest reply read per question: two digits and the end marker.
-  static let replyLength = 3
-
-  /// Greedy replies of `model` to every question, all decoded in one batch.
-  ///
-  /// Each prompt is "<question>", and the reply is read up to the end marker "#" (or
-  /// ``replyLength`` tokens). Single-digit questions all have the same length, so they share
-  /// every forward pass.
+  /// Greedy replies of `model`, read up to the end marker "#" and at most two digits and the marker.
   static func answers(of model: MiniGPT, to questions: [AdditionQuestion], tokenizer: CharTokenizer) throws -> AnswerReport {
-    var rows = try questions.map { try tokenizer.encode("\(ChatTemplate.promptStart)\($0.prompt)\(ChatTemplate.promptEnd)") }
-    guard let length = rows.first?.count, rows.allSatisfy({ $0.count == length }) else {
-      throw LessonBundleError.missing("questions of equal length to decode in one batch")
+    let digits = "0123456789".unicodeScalars.compactMap(tokenizer.id(of:))
+    var replies: [String] = [], digitProbability = 0.0
+    for question in questions {
+      let prompt = try tokenizer.encode(question.templatedPrompt)
+      let reply = tokenizer.decode(try model.generate(prompt: prompt, count: 3, greedy: true))
+      replies.append(String(reply.prefix { $0 != Character(ChatTemplate.responseEnd) }))
+      _ = try model.forward(inputs: prompt, targets: nil, batchSize: 1)
+      let p = MiniGPT.samplingDistribution(logits: try model.logits(batch: 0, position: prompt.count - 1), temperature: 1, topK: nil)
+      digitProbability += digits.reduce(0.0) { $0 + Double(p[Int($1)]) } / Double(questions.count)
     }
-    let end = tokenizer.id(of: ChatTemplate.responseEnd)
-    let digits = Set("0123456789".unicodeScalars.compactMap(tokenizer.id(of:)))
-    var replies = [[TokenID]](repeating: [], count: rows.count)
-    var finished = [Bool](repeating: false, count: rows.count)
-    var digitProbability = 0.0
-    for round in 0..<replyLength {
-      try model.forward(inputs: rows.flatMap { $0 }, targets: nil, batchSize: rows.count)
-      for i in rows.indices {
-        let logits = try model.logits(batch: i, position: rows[i].count - 1)
-        if round == 0 {
-          let p = MiniGPT.samplingDistribution(logits: logits, temperature: 1, topK: nil)
-          digitProbability += digits.reduce(0.0) { $0 + Double(p[Int($1)]) }
-        }
-        let next = argmax(logits)
-        rows[i].append(next)
-        if next == end { finished[i] = true }
-        if !finished[i] { replies[i].append(next) }
-      }
-    }
-    return AnswerReport(
-      questions: questions, replies: replies.map { tokenizer.decode($0) },
-      digitProbability: digitProbability / Double(max(rows.count, 1)))
+    return AnswerReport(questions: questions, replies: replies, digitProbability: digitProbability)
   }
 
-  /// A table of the first few questions and replies, whitespace made visible.
-  static func answerTable(_ title: String, _ report: AnswerReport, count: Int = 8) -> (String, [String], [[String]]) {
-    let rows = zip(report.questions, report.replies).prefix(count).map { q, reply in
-      [
-        "\(q.a)+\(q.b)", q.answer, reply.unicodeScalars.map { CharTokenizer.visible($0) }.joined(),
-        q.answer == reply ? "✓" : "✗",
-      ]
+  static let answerHeaders = ["question", "expected", "reply", ""]
+
+  @LessonBundleBuilder static var answering: [BundleEntry] {
+    Step(
+      "sft-before", reads: [baseKey, dataKey], measures: ["sft-accuracy-before", "sft-digit-probability-before"]
+    ) { context in
+      // lesson:begin sft-before
+      let base = try context.require(baseKey).makeModel()                          // the model of section 2
+      let data = try context.require(dataKey)
+      let report = try answers(of: base, to: data.heldOut, tokenizer: data.tokenizer)   // greedy, up to "#"
+      // lesson:end
+      let tokenizer = data.tokenizer
+      context.table("held-out questions, base model", headers: answerHeaders, rows: report.rows(8))
+      let prompt = data.heldOut[0].templatedPrompt
+      let continued = try base.generate(prompt: try tokenizer.encode(prompt), count: 60, greedy: true)
+      context.text("Greedy continuation of \"\(prompt)\":\n\(prompt)\(tokenizer.decode(continued))")
+      context.measure("sft-accuracy-before", report.accuracy)
+      context.measure("sft-digit-probability-before", report.digitProbability)
     }
-    return (title, ["question", "expected", "reply", ""], rows)
   }
 }

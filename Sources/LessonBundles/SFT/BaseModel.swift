@@ -2,89 +2,78 @@ import Foundation
 import LessonKit
 import Pretraining
 
-// MARK: - Section 2: the base model
+// MARK: - Sections 1 and 2: a vocabulary for questions, the base model
 
 extension SFTLesson {
+  /// Characters the questions need that the corpus lacks.
+  static let digitsAndPlus = "0123456789+"
+
   @LessonBundleBuilder static var baseModel: [BundleEntry] {
-    Step("sft-pretrain", after: ["sft-vocabulary"]) { context in
-      let corpus = try context.require(corpusKey)
-      let config = try baseConfig(vocabSize: corpus.tokenizer.vocabularySize)
-      let model = try MiniGPT(config: config, seed: context.seed, threads: trainingThreads)
-      let steps = pretrainingSteps
-      let start = Date()
-      // lesson:begin sft-pretrain
-      let options = trainingOptions(steps: steps, seed: context.seed)
-      let trainer = try Trainer(model: model, options: options)
-      let summary = try trainer.run(nextBatch: { split, rng in
-        try corpus.batch(split: split, size: 32, context: 32, using: &rng)   // random corpus windows
-      }, progress: { p in showProgress("pretraining", p, of: steps, in: context) })
+    Step(
+      "sft-vocabulary", writes: [corpusKey],
+      measures: ["sft-corpus-vocabulary", "sft-new-characters", "sft-vocabulary-size", "sft-new-characters-absent-from-corpus"]
+    ) { context in
+      // lesson:begin sft-vocabulary
+      let tokenizer = try ChatTemplate.extendedTokenizer(Corpus.shakespeare + digitsAndPlus)
+      let corpus = try CharDataset(text: Corpus.shakespeare, tokenizer: tokenizer)   // the same text as lesson 00
       // lesson:end
-      let run = TrainedModel(
-        model: model, options: options, summary: summary, batchSize: model.batchSize, seconds: seconds(since: start))
-      context[baseKey] = run
-      let last = summary.evaluations.last
-      context.text(
-        "Pretrained \(steps) steps in \(fixed(run.seconds, 1)) s; train loss \(fixed(Double(last?.train ?? .nan), 3)), "
-          + "val loss \(fixed(Double(last?.val ?? .nan), 3)) nats per character.")
-      context.text("A sample from \"To be\":\n" + (try sample(from: "To be", model: model, tokenizer: corpus.tokenizer, seed: context.seed)))
+      context[corpusKey] = corpus
+      let corpusOnly = try CharTokenizer(text: Corpus.shakespeare)
+      let added = tokenizer.scalars.filter { corpusOnly.id(of: $0) == nil }
+      let inCorpus = Set(corpus.tokens(.train)).union(corpus.tokens(.val)).intersection(added.compactMap(tokenizer.id(of:)))
+      context.text("Vocabulary: \(corpusOnly.vocabularySize) corpus characters + \(added.count) new ones "
+        + "(\(added.map { String($0) }.joined(separator: " "))) = \(tokenizer.vocabularySize) tokens.")
+      context.measure("sft-corpus-vocabulary", corpusOnly.vocabularySize)
+      context.measure("sft-new-characters", added.count)
+      context.measure("sft-vocabulary-size", tokenizer.vocabularySize)
+      context.measure("sft-new-characters-absent-from-corpus", inCorpus.isEmpty,
+        detail: "\(added.count) added characters, \(inCorpus.count) of them in the corpus")
     }
 
-    Check("sft-embedding-size", after: ["sft-vocabulary"]) { context in
-      .number(Double(try plannedConfig(context).embeddingSize))
+    // Cheap: the shape and the schedule, known before anything trains.
+    Step(
+      "sft-base-model", reads: [corpusKey], parameters: [fineTuningSteps, learningRate],
+      measures: ["sft-embedding-size", "sft-layer-count", "sft-head-count", "sft-context-length", "sft-parameters",
+                 "sft-warmup-fraction", "sft-final-learning-rate"]
+    ) { context in
+      let config = try baseConfig(vocabSize: try context.require(corpusKey).tokenizer.vocabularySize)
+      let steps = context[fineTuningSteps]
+      let schedule = trainingOptions(steps: steps, peak: context[learningRate], seed: context.seed).schedule
+      let peak = schedule.peak(over: steps), last = schedule.rate(atStep: steps - 1)
+      context.text("d, L, h, T, V = \(config.embeddingSize), \(config.layerCount), \(config.headCount), \(config.contextLength), "
+        + "\(config.vocabSize): \(config.parameterCount) parameters. Fine-tuning learning rate: \(schedule.rate(atStep: 0)) at step 0, "
+        + "\(peak.rate) from step \(peak.step), \(last) at step \(steps - 1).")
+      context.measure("sft-embedding-size", config.embeddingSize)
+      context.measure("sft-layer-count", config.layerCount)
+      context.measure("sft-head-count", config.headCount)
+      context.measure("sft-context-length", config.contextLength)
+      context.measure("sft-parameters", config.parameterCount)
+      context.measure("sft-warmup-fraction", Double(peak.step) / Double(steps))
+      context.measure("sft-final-learning-rate", Double(last))
     }
-    Check("sft-layer-count", after: ["sft-vocabulary"]) { context in
-      .number(Double(try plannedConfig(context).layerCount))
-    }
-    Check("sft-head-count", after: ["sft-vocabulary"]) { context in
-      .number(Double(try plannedConfig(context).headCount))
-    }
-    Check("sft-context-length", after: ["sft-vocabulary"]) { context in
-      .number(Double(try plannedConfig(context).contextLength))
-    }
-    Check("sft-parameters", after: ["sft-vocabulary"]) { context in
-      .number(Double(try plannedConfig(context).parameterCount))
-    }
-    Check("sft-pretraining-steps", after: ["sft-pretrain"]) { context in
-      .number(Double(try context.require(baseKey).summary.losses.count))
-    }
-    Check("sft-batch-size", after: ["sft-pretrain"]) { context in
-      .number(Double(try context.require(baseKey).batchSize))
-    }
-    Check("sft-learning-rate") { context in
-      .number(Double(trainingOptions(steps: fineTuningSteps, seed: context.seed).schedule.peak(over: fineTuningSteps).rate))
-    }
-    Check("sft-final-learning-rate") { context in
-      .number(Double(trainingOptions(steps: fineTuningSteps, seed: context.seed).schedule.rate(atStep: fineTuningSteps - 1)))
-    }
-    Check("sft-warmup-fraction") { context in
-      let peak = trainingOptions(steps: fineTuningSteps, seed: context.seed).schedule.peak(over: fineTuningSteps)
-      return .number(Double(peak.step) / Double(fineTuningSteps))
-    }
-    Check("sft-base-val-loss", after: ["sft-pretrain"]) { context in
-      guard let last = try context.require(baseKey).summary.evaluations.last else {
-        throw LessonBundleError.missing("pretraining recorded no evaluation")
+
+    Step(
+      "sft-pretrain", reads: [corpusKey], writes: [baseKey], parameters: [pretrainingSteps, learningRate],
+      measures: ["sft-batch-size", "sft-base-val-loss", "sft-base-below-unigram"]
+    ) { context in
+      // lesson:begin sft-pretrain
+      let corpus = try context.require(corpusKey)                      // section 1's text and vocabulary
+      let model = try MiniGPT(config: baseConfig(vocabSize: corpus.tokenizer.vocabularySize), seed: context.seed, threads: trainingThreads)
+      let base = try train(model, corpus.tokenizer, steps: context[pretrainingSteps], phase: "pretraining", in: context) { split, rng in
+        try corpus.batch(split: split, size: batchSize, context: model.config.contextLength, using: &rng)   // random corpus windows
       }
-      return .number(Double(last.val))
-    }
-    Check("sft-base-below-unigram", after: ["sft-pretrain"]) { context in
-      let corpus = try context.require(corpusKey)
-      guard let last = try context.require(baseKey).summary.evaluations.last else {
-        throw LessonBundleError.missing("pretraining recorded no evaluation")
-      }
+      // lesson:end
+      context[baseKey] = base
       let unigram = try NGramModel(order: 1, dataset: corpus).averageLoss(on: corpus.tokens(.val))
-      return .boolean(
-        Double(last.val) < unigram, detail: "val \(fixed(Double(last.val), 3)) vs unigram \(fixed(unigram, 3)) nats")
+      let prompt = try corpus.tokenizer.encode("To be")
+      let sample = try model.generate(prompt: prompt, count: 80, temperature: 0.8, seed: context.seed)
+      context.text("Pretrained \(base.record.losses.count) steps: train loss \(fixed(Double(base.record.trainLoss), 3)), "
+        + "val loss \(fixed(Double(base.record.valLoss), 3)) nats per character (unigram: \(fixed(unigram, 3))).")
+      context.text("A sample from \"To be\":\nTo be" + corpus.tokenizer.decode(sample))
+      context.measure("sft-batch-size", base.record.batchRows)
+      context.measure("sft-base-val-loss", Double(base.record.valLoss))
+      context.measure("sft-base-below-unigram", Double(base.record.valLoss) < unigram,
+        detail: "val \(fixed(Double(base.record.valLoss), 3)) vs unigram \(fixed(unigram, 3)) nats")
     }
-  }
-
-  /// The base model's shape for the lesson's vocabulary, before anything is trained.
-  static func plannedConfig(_ context: StepContext) throws -> MiniGPTConfig {
-    try baseConfig(vocabSize: try context.require(corpusKey).tokenizer.vocabularySize)
-  }
-
-  /// A seeded sample continuing `prompt`, prompt included.
-  static func sample(from prompt: String, model: MiniGPT, tokenizer: CharTokenizer, seed: UInt64, count: Int = 80) throws -> String {
-    let ids = try tokenizer.encode(prompt)
-    return prompt + tokenizer.decode(try model.generate(prompt: ids, count: count, temperature: 0.8, seed: seed))
   }
 }

@@ -2,76 +2,102 @@ import Foundation
 import LessonKit
 import Pretraining
 
-// MARK: - Section 6: fine-tuning, the same loop
+// MARK: - Sections 6 and 7: fine-tuning, the same loop; why the prompt must be masked
 
 extension SFTLesson {
+  // lesson:begin sft-fine-tune
+  static func fineTune(_ base: TrainedModel, on data: AdditionData, masksPrompt: Bool, in context: StepContext) throws -> TrainedModel {
+    let model = try base.makeModel()                                   // start from the pretrained weights
+    let phase = masksPrompt ? "fine-tuning" : "fine-tuning without the mask"
+    return try train(model, data.tokenizer, steps: context[fineTuningSteps], phase: phase, in: context) { split, rng in
+      let pairs = data.pairs(split, masksPrompt: masksPrompt)          // templated pairs; .val: the held-out ones
+      return try pairs.batch(size: batchSize, context: pairs.longestExample, using: &rng)
+    }
+  }
+  // lesson:end
+
   @LessonBundleBuilder static var fineTuning: [BundleEntry] {
-    Step("sft-fine-tune", after: ["sft-pretrain", "sft-addition-data"]) { context in
+    Step(
+      "sft-fine-tune", reads: [baseKey, dataKey], writes: [fineTunedKey],
+      parameters: [fineTuningSteps, promptMask, learningRate],
+      measures: ["sft-same-options", "sft-first-response-loss", "sft-fine-tuning-batch", "sft-final-held-out-loss"]
+    ) { context in
       let base = try context.require(baseKey)
-      let data = try context.require(dataKey)
-      let steps = fineTuningSteps
-      let start = Date()
-      // lesson:begin sft-fine-tune
-      let model = try copy(of: base.model)                           // start from the pretrained weights
-      let options = trainingOptions(steps: steps, seed: context.seed)  // the same AdamW, clipping and loss
-      let trainer = try Trainer(model: model, options: options)
-      let summary = try trainer.run(nextBatch: { split, rng in
-        let pairs = split == .train ? data.chat : data.heldOutChat   // templated pairs, prompt targets −100
-        return try pairs.batch(size: 32, context: pairs.longestExample, using: &rng)
-      }, progress: { p in showProgress("fine-tuning", p, of: steps, in: context) })
-      // lesson:end
-      let run = TrainedModel(
-        model: model, options: options, summary: summary, batchSize: model.batchSize, seconds: seconds(since: start))
-      context[fineTunedKey] = run
+      let tuned = try fineTune(base, on: try context.require(dataKey), masksPrompt: context[promptMask], in: context)
+      context[fineTunedKey] = tuned
       context.chart(.lines(
-        [ChartSeries("response loss per step", values: summary.losses.map(Double.init))],
+        [ChartSeries("response loss per step", values: tuned.record.losses.map(Double.init))],
         xLabel: "step", yLabel: "loss (nats)", title: "fine-tuning loss"))
-      context.text("Fine-tuned \(steps) steps in \(fixed(run.seconds, 1)) s.")
+      context.measure("sft-same-options", base.record.recipe == tuned.record.recipe,
+        detail: "pretraining: \(base.record.recipe); fine-tuning: \(tuned.record.recipe)")
+      context.measure("sft-first-response-loss", Double(tuned.record.losses.first ?? .nan))
+      context.measure("sft-fine-tuning-batch", tuned.record.batchRows)
+      context.measure("sft-final-held-out-loss", Double(tuned.record.valLoss))
     }
 
-    Step("sft-after", after: ["sft-fine-tune"]) { context in
-      let model = try context.require(fineTunedKey).model
+    Step(
+      "sft-after", reads: [fineTunedKey, dataKey], measures: ["sft-accuracy-after", "sft-training-accuracy-after"]
+    ) { context in
+      let model = try context.require(fineTunedKey).makeModel()
       let data = try context.require(dataKey)
-      let tokenizer = data.chat.tokenizer
-      let report = try answers(of: model, to: data.heldOut, tokenizer: tokenizer)
-      context[afterKey] = report
-      let (title, headers, rows) = answerTable("held-out questions, fine-tuned model", report, count: data.heldOut.count)
-      context.table(title, headers: headers, rows: rows)
-      context.scalar("held-out accuracy", report.accuracy)
-      context.scalar("training accuracy", try answers(of: model, to: data.train, tokenizer: tokenizer).accuracy)
+      let heldOut = try answers(of: model, to: data.heldOut, tokenizer: data.tokenizer)
+      context.table("held-out questions, fine-tuned model", headers: answerHeaders, rows: heldOut.rows(data.heldOut.count))
+      context.measure("sft-accuracy-after", heldOut.accuracy)
+      context.measure("sft-training-accuracy-after", try answers(of: model, to: data.train, tokenizer: data.tokenizer).accuracy)
     }
 
-    Check("sft-same-options", after: ["sft-fine-tune"]) { context in
-      // The schedule stretches over each run's own length; everything else must be equal.
-      let base = try context.require(baseKey).options
-      let tuned = try context.require(fineTunedKey).options
-      let sameRecipe = base == trainingOptions(steps: base.steps, seed: base.seed)
-        && tuned == trainingOptions(steps: tuned.steps, seed: tuned.seed)
-        && base.optimizer == tuned.optimizer && base.maxGradientNorm == tuned.maxGradientNorm
-      return .boolean(
-        sameRecipe,
-        detail: "peak lr \(tuned.schedule.peak(over: tuned.steps).rate), betas (\(base.optimizer.beta1), \(base.optimizer.beta2)), "
-          + "weight decay \(base.optimizer.weightDecay), clip \(base.maxGradientNorm) in both runs")
-    }
-    Check("sft-fine-tuning-steps", after: ["sft-fine-tune"]) { context in
-      .number(Double(try context.require(fineTunedKey).summary.losses.count))
-    }
-    Check("sft-fine-tuning-batch", after: ["sft-fine-tune"]) { context in
-      .number(Double(try context.require(fineTunedKey).batchSize))
-    }
-    Check("sft-first-response-loss", after: ["sft-fine-tune"]) { context in
-      .number(Double(try context.require(fineTunedKey).summary.losses.first ?? .nan))
-    }
-    Check("sft-final-held-out-loss", after: ["sft-fine-tune"]) { context in
-      .number(Double(try context.require(fineTunedKey).summary.evaluations.last?.val ?? .nan))
-    }
-    Check("sft-accuracy-after", after: ["sft-after"]) { context in
-      .number(try context.require(afterKey).accuracy)
-    }
-    Check("sft-training-accuracy-after", after: ["sft-fine-tune"]) { context in
+    Step("sft-without-mask", reads: [baseKey, dataKey], writes: [unmaskedKey], parameters: [fineTuningSteps, learningRate]) { context in
+      // lesson:begin sft-without-mask
+      let base = try context.require(baseKey)                          // the same base model and pairs
       let data = try context.require(dataKey)
-      let model = try context.require(fineTunedKey).model
-      return .number(try answers(of: model, to: data.train, tokenizer: data.chat.tokenizer).accuracy)
+      let unmasked = try fineTune(base, on: data, masksPrompt: false, in: context)   // the same run, every target graded
+      // lesson:end
+      context[unmaskedKey] = unmasked
     }
+
+    Step(
+      "sft-mask-comparison", reads: [baseKey, fineTunedKey, unmaskedKey, dataKey],
+      measures: ["sft-base-prompt-loss", "sft-masked-prompt-loss", "sft-unmasked-prompt-loss", "sft-masked-response-loss",
+                 "sft-unmasked-response-loss-ratio", "sft-unmasked-answers-fewer", "sft-unmasked-writes-questions",
+                 "sft-masked-does-not-write-questions"]
+    ) { context in
+      let data = try context.require(dataKey)
+      let models = try [baseKey, fineTunedKey, unmaskedKey].map { try context.require($0).makeModel() }
+      let losses = try models.map { try heldOutLosses(of: $0, data: data) }
+      let promptLosses = losses.map(\.prompt), responseLosses = losses.map(\.response)
+      let accuracies = try models.map { try answers(of: $0, to: data.heldOut, tokenizer: data.tokenizer).accuracy }
+      let marker = try data.tokenizer.encode(String(ChatTemplate.promptStart))
+      let fromMarker = try models.map { "<" + data.tokenizer.decode(try $0.generate(prompt: marker, count: 40, greedy: true)) }
+      context.table("held-out pairs", headers: ["", "base", "fine-tuned", "unmasked"], rows: [
+        ["loss on prompt tokens"] + promptLosses.map { fixed($0, 3) },
+        ["loss on response tokens"] + responseLosses.map { fixed($0, 4) },
+        ["held-out accuracy"] + accuracies.map { fixed($0, 2) },
+      ])
+      context.text("Greedy text after \"<\", fine-tuned with the mask:\n\(fromMarker[1])")
+      context.text("Greedy text after \"<\", fine-tuned without it:\n\(fromMarker[2])")
+      let writesQuestion = fromMarker.map { $0.hasPrefix("<What is ") }
+      context.measure("sft-base-prompt-loss", promptLosses[0])
+      context.measure("sft-masked-prompt-loss", promptLosses[1])
+      context.measure("sft-unmasked-prompt-loss", promptLosses[2])
+      context.measure("sft-masked-response-loss", responseLosses[1])
+      context.measure("sft-unmasked-response-loss-ratio", responseLosses[2] > 100 * responseLosses[1],
+        detail: "response loss \(fixed(responseLosses[2], 4)) without the mask, \(fixed(responseLosses[1], 5)) with it")
+      context.measure("sft-unmasked-answers-fewer", accuracies[2] < accuracies[1],
+        detail: "held-out accuracy \(fixed(accuracies[2], 2)) without the mask, \(fixed(accuracies[1], 2)) with it")
+      context.measure("sft-unmasked-writes-questions", writesQuestion[2], detail: fromMarker[2].replacingOccurrences(of: "\n", with: "⏎"))
+      context.measure("sft-masked-does-not-write-questions", !writesQuestion[1], detail: fromMarker[1].replacingOccurrences(of: "\n", with: "⏎"))
+    }
+  }
+
+  /// Mean loss of `model` on the held-out pairs' prompt targets and on their response targets (padding excluded).
+  static func heldOutLosses(of model: MiniGPT, data: AdditionData) throws -> (prompt: Double, response: Double) {
+    let rows = Array(data.heldOut.indices), context = model.config.contextLength
+    let full = try data.pairs(.val, masksPrompt: false).batch(rows: rows, context: context)
+    let graded = try data.pairs(.val).batch(rows: rows, context: context).targets
+    _ = try model.forward(full)
+    let nll = try model.positionLosses().values
+    func mean(_ positions: [Int]) -> Double { positions.reduce(0.0) { $0 + Double(nll[$1]) } / Double(max(positions.count, 1)) }
+    return (mean(full.targets.indices.filter { full.targets[$0] != ignoreIndex && graded[$0] == ignoreIndex }),
+            mean(graded.indices.filter { graded[$0] != ignoreIndex }))
   }
 }

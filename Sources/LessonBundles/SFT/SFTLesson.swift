@@ -4,79 +4,70 @@ import Pretraining
 
 // MARK: - The fine-tuning lesson's bundle
 
-/// Steps and checks of `Lessons/01_sft.md`, one file per section of the lesson.
+/// Steps of `Lessons/01_sft.md`.
 ///
 /// The lesson pretrains a small MiniGPT on the corpus, shows that it continues questions, then
 /// fine-tunes copies of it on templated addition questions, with and without the prompt mask.
-/// Every figure it claims is measured here on the real `Pretraining` code.
+/// Every figure it claims is measured here on the real `Pretraining` code or restates a setting.
+/// Both trained models are cacheable state, so changing a fine-tuning setting never retrains
+/// the base model, and a warm check retrains nothing.
 enum SFTLesson {
   static let bundle = LessonBundle(name: "sft") {
-    vocabulary
     baseModel
     additionData
-    beforeFineTuning
+    answering
     lossMask
     fineTuning
-    withoutMask
   }
 
-  // MARK: - Settings the lesson states
+  // MARK: - Settings
+
+  static let pretrainingSteps = Parameter.integer(
+    "pretraining-steps", default: 400, in: 1...5_000, "optimizer steps of pretraining the base model on the corpus")
+  static let fineTuningSteps = Parameter.integer(
+    "fine-tuning-steps", default: 1_200, in: 1...10_000, "optimizer steps of each fine-tuning run (with and without the mask)")
+  static let promptMask = Parameter.flag(
+    "prompt-mask", default: true, "whether fine-tuning ignores the prompt's targets (−100); off grades every next token")
+  static let learningRate = Parameter.real("lr", default: 2e-3, in: 1e-4...5e-2, "peak learning rate of every training run")
+  static let heldOutCount = Parameter.integer("held-out", default: 20, in: 1...50, "addition questions kept out of fine-tuning")
+  static let probePairs = Parameter.integer("probe-pairs", default: 8, in: 1...50, "training pairs in the batch the mask is shown on")
+
+  /// Windows (pretraining) or pairs (fine-tuning) per batch.
+  static let batchSize = 32
+  /// Worker threads for training; results are bitwise reproducible for a fixed count.
+  static let trainingThreads = 2
 
   /// The base model: small enough to pretrain and fine-tune inside the lesson.
   static func baseConfig(vocabSize: Int) throws -> MiniGPTConfig {
     try MiniGPTConfig(vocabSize: vocabSize, contextLength: 32, embeddingSize: 64, layerCount: 2, headCount: 4)
   }
 
-  /// Windows (pretraining) or pairs (fine-tuning) per batch.
-  static let batchSize = 32
-  /// Optimizer steps of pretraining on the corpus.
-  static let pretrainingSteps = 400
-  /// Optimizer steps of each fine-tuning run.
-  static let fineTuningSteps = 1200
-  /// Questions kept out of fine-tuning, to measure answers the model was never shown.
-  static let heldOutCount = 20
-  /// Worker threads for training; results are bitwise reproducible for a fixed count.
-  static let trainingThreads = 2
-
-  /// The one set of training options both phases use: only the data and the mask differ.
+  /// The one set of training options and the one loop both phases use: only the data differs.
   // lesson:begin sft-options
-  static func trainingOptions(steps: Int, seed: UInt64) -> TrainingOptions {
-    let schedule = LearningRateSchedule.warmupCosine(peak: 2e-3, minimum: 1e-4, warmupSteps: steps / 20, decaySteps: steps)
+  static func trainingOptions(steps: Int, peak: Double, seed: UInt64) -> TrainingOptions {
+    let schedule = LearningRateSchedule.warmupCosine(peak: Float(peak), minimum: 1e-4, warmupSteps: steps / 20, decaySteps: steps)
     return TrainingOptions(steps: steps, schedule: schedule, seed: seed)   // AdamW (0.9, 0.95), wd 0.1, clip 1.0
+  }
+
+  static func train(
+    _ model: MiniGPT, _ tokenizer: CharTokenizer, steps: Int, phase: String, in context: StepContext,
+    batches: @escaping BatchSource
+  ) throws -> TrainedModel {
+    let options = trainingOptions(steps: steps, peak: context[learningRate], seed: context.seed)
+    let summary = try Trainer(model: model, options: options).run(nextBatch: batches) { progress in
+      showProgress(phase, progress, of: steps, in: context)
+    }
+    return try TrainedModel(model, tokenizer, options: options, summary: summary)
   }
   // lesson:end
 
   // MARK: - Shared state
 
   static let corpusKey = StateKey<CharDataset>("sft.corpus")
-  static let baseKey = StateKey<TrainedModel>("sft.base")
   static let dataKey = StateKey<AdditionData>("sft.data")
-  static let beforeKey = StateKey<AnswerReport>("sft.before")
-  static let maskKey = StateKey<MaskProbe>("sft.mask")
+  static let baseKey = StateKey<TrainedModel>("sft.base")
   static let fineTunedKey = StateKey<TrainedModel>("sft.fine-tuned")
-  static let afterKey = StateKey<AnswerReport>("sft.after")
-  static let comparisonKey = StateKey<MaskComparison>("sft.comparison")
-}
-
-/// A model with the run that produced it.
-struct TrainedModel {
-  var model: MiniGPT
-  var options: TrainingOptions
-  var summary: TrainingSummary
-  /// Rows per batch of the run's last forward pass.
-  var batchSize: Int
-  var seconds: Double
-}
-
-// MARK: - Helpers
-
-extension SFTLesson {
-  /// A fresh model holding the same weights as `model`, so each fine-tuning run starts from the same base.
-  static func copy(of model: MiniGPT) throws -> MiniGPT {
-    let twin = try MiniGPT(config: model.config, seed: 0, threads: trainingThreads)
-    try twin.loadParameters(model.parameters.toArray())
-    return twin
-  }
+  static let unmaskedKey = StateKey<TrainedModel>("sft.unmasked")
 
   /// Reports training progress every 50 steps and at the end (a live line on a terminal, a
   /// line each when piped, so a log stays short).
@@ -85,15 +76,5 @@ extension SFTLesson {
     var line = "\(phase): step \(p.step)/\(total)  loss \(fixed(Double(p.loss), 3))"
     if let e = p.evaluation { line += "  val \(fixed(Double(e.val), 3))" }
     context.progress(line)
-  }
-
-  /// Wall-clock seconds since `start`.
-  static func seconds(since start: Date) -> Double { Date().timeIntervalSince(start) }
-
-  /// Index of the largest logit.
-  static func argmax(_ logits: [Float]) -> TokenID {
-    var best = 0
-    for i in logits.indices where logits[i] > logits[best] { best = i }
-    return TokenID(best)
   }
 }

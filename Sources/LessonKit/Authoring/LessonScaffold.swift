@@ -82,7 +82,7 @@ public struct LessonScaffold: Sendable, Equatable {
 
   /// The shown code of the scaffold's step, also the body of its source region.
   static let stepCode = """
-    let numbers = [1, 2, 3, 4]
+    let numbers = Array(1...count)
     let total = numbers.reduce(0, +)
     """
 
@@ -102,8 +102,9 @@ public struct LessonScaffold: Sendable, Equatable {
     \(stepCode)
     ```
 
-    A link to `check:<id>` is a claim, recomputed on every run: the numbers add up to
-    [10](check:\(checkID)).
+    A link to `check:<id>` is a claim, recomputed on every run: the first
+    [4](check:count) numbers add up to [10](check:\(checkID)). The first figure restates a
+    setting (`lesson params` lists it; `--set count=5` changes it), the second is measured.
 
     """
   }
@@ -115,27 +116,25 @@ public struct LessonScaffold: Sendable, Equatable {
 
       // MARK: - The \(name) lesson's bundle
 
-      /// Steps and checks of `Lessons/\(lessonFile)`.
+      /// Steps of `Lessons/\(lessonFile)`.
       ///
-      /// A step runs code and reports through its context; a check computes what a claim
-      /// states. Both are found by id, and every id is unique across all bundles.
+      /// A step runs code, reports through its context and records measurements by name; a
+      /// claim `[10](check:NAME)` binds to the measurement NAME. A step declares its settings
+      /// (`parameters:`) and the names it measures, so `lesson lint` binds without running it.
       enum \(typeName) {
+        /// How many numbers the step adds up; `--set count=5` changes it.
+        static let count = Parameter.integer("count", default: 4, in: 1...1_000, "how many numbers the step adds up")
+
         static let bundle = LessonBundle(name: "\(name)") {
-          Step("\(stepID)") { context in
+          Step("\(stepID)", parameters: [count], measures: ["\(checkID)"]) { context in
+            let count = context[count]
             // lesson:begin \(stepID)
       \(indentedCode)
             // lesson:end
-            context[totalKey] = total
             context.scalar("total", Double(total))
-          }
-
-          Check("\(checkID)", after: ["\(stepID)"]) { context in
-            .number(Double(try context.require(totalKey)))
+            context.measure("\(checkID)", total)
           }
         }
-
-        /// What the step leaves for later steps and checks.
-        static let totalKey = StateKey<Int>("\(name).total")
       }
 
       """

@@ -19,31 +19,48 @@ public enum ClaimTolerance: Sendable, Equatable, CustomStringConvertible {
     problem(text) == nil ? value(text) : nil
   }
 
-  /// Why a `tol=` value is refused, or `nil` when it is fine: it must be a finite number that
-  /// is not negative, and a relative one at most 100% (more would accept the opposite sign).
+  /// Why a `tol=` value is refused, or `nil` when it is fine: it must be a plain decimal number
+  /// (digits, an optional fraction and exponent; no hex, `inf` or `nan`), not negative, and a
+  /// relative one at most 100% (more would accept the opposite sign).
   public static func problem(_ text: String) -> String? {
+    let shown = abbreviated(text)
     guard let tolerance = value(text) else {
-      return "tolerance '\(text)' is malformed; write `tol=5%` (relative) or `tol=0.01` (absolute)"
+      return "tolerance '\(shown)' is malformed; write `tol=5%` (relative) or `tol=0.01` (absolute): "
+        + "a decimal number such as 0.5, 2.5% or 1e-6"
     }
     switch tolerance {
     case .relative(let fraction) where fraction < 0, .absolute(let fraction) where fraction < 0:
-      return "tolerance '\(text)' is negative; a tolerance is a distance, write e.g. `tol=5%`"
+      return "tolerance '\(shown)' is negative; a tolerance is a distance, write e.g. `tol=5%`"
     case .relative(let fraction) where fraction > 1:
-      return "tolerance '\(text)' is over 100%, which would accept values of the opposite sign; "
+      return "tolerance '\(shown)' is over 100%, which would accept values of the opposite sign; "
         + "write at most `tol=100%`, or claim the number with fewer digits"
     default:
       return nil
     }
   }
 
-  /// The tolerance `text` spells, unvalidated.
+  /// Why an absolute tolerance is too wide for the claimed number, or `nil`: a distance larger than
+  /// the claim itself accepts values of the opposite sign (the absolute form of the 100% rule); a
+  /// claimed 0 allows at most 1.
+  public static func problem(_ tolerance: ClaimTolerance, claimed: ClaimNumber, written text: String) -> String? {
+    guard case .absolute(let distance) = tolerance else { return nil }
+    let limit = claimed.value == 0 ? 1 : abs(claimed.value)
+    guard distance > limit else { return nil }
+    return "tolerance '\(abbreviated(text))' is wider than the claimed number \(abbreviated(claimed.written)) itself, "
+      + "so the claim would accept values of the opposite sign; write at most `tol=\(ClaimComparison.format(limit))`, "
+      + "or a relative `tol=<n>%`"
+  }
+
+  /// The tolerance `text` spells, unvalidated: `[-]digits[.digits][e[+-]digits][%]`.
+  ///
+  /// Strict on purpose: Swift's `Double(_:)` also reads `0x1p-1`, `inf`, `nan` and `1e99999`.
   private static func value(_ text: String) -> ClaimTolerance? {
-    if text.hasSuffix("%") {
-      guard let percent = Double(text.dropLast()), percent.isFinite else { return nil }
-      return .relative(percent / 100)
-    }
-    guard let absolute = Double(text), absolute.isFinite else { return nil }
-    return .absolute(absolute)
+    let isPercent = text.hasSuffix("%")
+    let number = isPercent ? text.dropLast() : Substring(text)
+    guard number.utf8.count <= 40, number.wholeMatch(of: /-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]{1,3})?|-?\.[0-9]+/) != nil,
+      let parsed = Double(number), parsed.isFinite
+    else { return nil }
+    return isPercent ? .relative(parsed / 100) : .absolute(parsed)
   }
 
   public var description: String {

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 // MARK: - Claimed numbers
@@ -39,7 +40,7 @@ public enum ClaimNumberError: Error, Equatable, CustomStringConvertible {
 
   /// `text`, cut to 40 characters so a hostile claim cannot flood the message.
   private static func abbreviated(_ text: String) -> String {
-    text.count <= 40 ? text : String(text.prefix(40)) + "…"
+    excerpt(text, limit: 40)
   }
 }
 

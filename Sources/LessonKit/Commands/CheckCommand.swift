@@ -13,20 +13,18 @@ public struct CheckOptions: Sendable {
   public var only: [String]
   /// A step or check id to start at (earlier items run only as dependencies).
   public var from: String?
-  public var seed: UInt64
-  /// Directory for the steps' SVG charts, or nil.
-  public var plotDirectory: String?
+  /// Seed, `--set` overrides, cache and plots.
+  public var run: RunConfiguration
 
   public init(
-    lessons: [String] = [], format: ReportFormat = .text, only: [String] = [], from: String? = nil, seed: UInt64 = 1337,
-    plotDirectory: String? = nil
+    lessons: [String] = [], format: ReportFormat = .text, only: [String] = [], from: String? = nil,
+    run: RunConfiguration = RunConfiguration()
   ) {
     self.lessons = lessons
     self.format = format
     self.only = only
     self.from = from
-    self.seed = seed
-    self.plotDirectory = plotDirectory
+    self.run = run
   }
 }
 
@@ -49,6 +47,17 @@ public enum CheckCommand {
       env.error("no step or claim '\(id)' in \(paths.map(LessonLocator.displayPath).joined(separator: ", "))")
       return 2
     }
+    // Every lesson must accept the --set assignments before anything runs.
+    var settings: [String: ParameterSettings] = [:]
+    for entry in loaded {
+      guard let lesson = entry.lesson, entry.isUsable else { continue }
+      do {
+        settings[lesson.file] = try options.run.settings(for: lesson, registry: registry)
+      } catch {
+        env.error("\(LessonLocator.displayPath(lesson.file)): \(error)")
+        return 2
+      }
+    }
     var report = CheckReport()
     for entry in loaded {
       guard let lesson = entry.lesson, entry.isUsable else {
@@ -59,7 +68,7 @@ public enum CheckCommand {
         report.lessons.append(.init(file: entry.path, title: entry.lesson?.title ?? entry.path, results: [], errors: messages))
         continue
       }
-      let results = check(lesson, registry: registry, options: options, env: env)
+      let results = check(lesson, registry: registry, options: options, settings: settings[lesson.file], env: env)
       report.lessons.append(.init(file: lesson.file, title: lesson.title, results: results, errors: []))
     }
     switch options.format {
@@ -75,10 +84,13 @@ public enum CheckCommand {
   }
 
   /// Runs the selected items of one lesson in document order.
-  static func check(_ lesson: Lesson, registry: Registry, options: CheckOptions, env: CommandEnvironment) -> [CheckResult] {
+  static func check(
+    _ lesson: Lesson, registry: Registry, options: CheckOptions, settings: ParameterSettings?, env: CommandEnvironment
+  ) -> [CheckResult] {
     let progress = env.progressDisplay()
-    let context = StepContext(seed: options.seed, plotDirectory: options.plotDirectory, progress: progress.show)
-    let runner = LessonRunner(lesson: lesson, registry: registry, context: context)
+    guard let runner = try? options.run.makeRunner(
+      lesson, registry: registry, env: env, settings: settings, progress: progress.show)
+    else { return [] }
     func id(of item: LessonItem) -> String {
       switch item {
       case .step(let index): return lesson.steps[index].id

@@ -24,6 +24,8 @@ public struct CommandEnvironment {
   public var errIsTTY: Bool
   /// Reads a line of user input (for pauses).
   public var readLine: () -> String?
+  /// Where the result cache lives; nil means the standard directory (`$XDG_CACHE_HOME/lesson`).
+  public var cacheDirectory: String?
 
   public init(
     out: @escaping (String) -> Void, err: @escaping (String) -> Void, outStyle: TerminalStyle,

@@ -39,7 +39,10 @@ public enum LintCommand {
       }
       lessons.append(lesson)
       diagnostics += lint(lesson, registry: registry, reportedRoots: &reportedRoots)
-      if claims { diagnostics += ClaimCoverage.uncoveredFigures(in: lesson).map(\.diagnostic) }
+      if claims {
+        diagnostics += ClaimCoverage.uncoveredFigures(in: lesson).map(\.diagnostic)
+        env.out(claimKinds(lesson, registry: registry) + "\n")
+      }
     }
     diagnostics += unusedRegistrations(linted: lessons, registry: registry, locator: env.locator)
 
@@ -49,6 +52,25 @@ public enum LintCommand {
     env.out("\(errors) error\(errors == 1 ? "" : "s"), \(warningCount) warning\(warningCount == 1 ? "" : "s")\n")
     if loadFailed { return 2 }
     return errors > 0 ? 1 : 0
+  }
+
+  /// `FILE: N claims: A measured, B derived, C settings (S statements among them)`.
+  static func claimKinds(_ lesson: Lesson, registry: Registry) -> String {
+    let parameters = LessonBinder.parameters(of: lesson, registry: registry)
+    var measured = 0, derived = 0, settings = 0, unbound = 0
+    for claim in lesson.claims {
+      switch LessonBinder.binding(of: claim.id, parameters: parameters, registry: registry) {
+      case .measurement: measured += 1
+      case .derived: derived += 1
+      case .setting: settings += 1
+      case .unbound: unbound += 1
+      }
+    }
+    let statements = lesson.claims.filter { $0.number == nil }.count
+    var text = "\(LessonLocator.displayPath(lesson.file)): \(lesson.claims.count) claims: \(measured) measured, "
+      + "\(derived) derived, \(settings) lesson setting\(settings == 1 ? "" : "s")"
+    if unbound > 0 { text += ", \(unbound) unbound" }
+    return text + " (\(statements) of them statements)"
   }
 
   /// The diagnostics for one lesson (parse, binding and drift).
@@ -111,23 +133,43 @@ public enum LintCommand {
     where !lintedFiles.contains(URL(fileURLWithPath: file).standardizedFileURL.path) {
       if let lesson = try? Lesson.load(path: file) { all.append(lesson) }
     }
-    var used: Set<String> = []
+    var usedSteps: Set<String> = []
+    var usedClaims: Set<String> = []
     for lesson in all {
-      for id in lesson.steps.map(\.id) + lesson.claims.map(\.id) {
-        used.insert(id)
-        used.formUnion(registry.dependencyOrder(of: id))
+      let steps = lesson.steps.map(\.id) + lesson.claims.flatMap { registry.steps(forClaim: $0.id) }
+      for id in steps {
+        usedSteps.insert(id)
+        usedSteps.formUnion(registry.dependencyOrder(of: id))
+      }
+      for claim in lesson.claims {
+        usedClaims.insert(claim.id)
+        usedClaims.formUnion(registry.check(claim.id)?.uses ?? [])
       }
     }
-    let lintedIDs = linted.flatMap { $0.steps.map(\.id) + $0.claims.map(\.id) }
-    let touchedBundles = Set(lintedIDs.compactMap { registry.registration($0)?.bundle })
+    let lintedSteps = linted.flatMap { $0.steps.map(\.id) + $0.claims.flatMap { registry.steps(forClaim: $0.id) } }
+    let touchedBundles = Set(lintedSteps.compactMap { registry.bundle(ofStep: $0) })
     var warnings: [Diagnostic] = []
     for bundle in registry.bundles where touchedBundles.contains(bundle.name) {
-      for entry in bundle.entries where !used.contains(entry.id) {
-        let kind: String
-        if case .step = entry { kind = "step" } else { kind = "check" }
-        warnings.append(Diagnostic(
-          .warning, file: entry.location.file, line: entry.location.line,
-          "\(kind) '\(entry.id)' (bundle '\(bundle.name)') is registered but no lesson uses it"))
+      for entry in bundle.entries {
+        switch entry {
+        case .step(let step):
+          if !usedSteps.contains(step.id) {
+            warnings.append(Diagnostic(
+              .warning, file: step.location.file, line: step.location.line,
+              "step '\(step.id)' (bundle '\(bundle.name)') is registered but no lesson uses it"))
+          }
+          for name in step.measures where !usedClaims.contains(name) {
+            warnings.append(Diagnostic(
+              .warning, file: step.location.file, line: step.location.line,
+              "measurement '\(name)' of step '\(step.id)' is declared but no claim uses it; drop it from `measures:`"))
+          }
+        case .check(let check) where !usedClaims.contains(check.id):
+          warnings.append(Diagnostic(
+            .warning, file: check.location.file, line: check.location.line,
+            "check '\(check.id)' (bundle '\(bundle.name)') is registered but no lesson uses it"))
+        case .check:
+          break
+        }
       }
     }
     return warnings

@@ -3,22 +3,18 @@
 /// What `lesson run` runs and how.
 public struct RunOptions: Sendable {
   public var lesson: String?
-  public var seed: UInt64
+  /// Seed, `--set` overrides, cache and plots.
+  public var run: RunConfiguration
   /// Never pause before steps, even on a terminal.
   public var noPause: Bool
   /// On a terminal, continue from the saved progress instead of the beginning.
   public var resume: Bool
-  /// Directory for the steps' SVG charts, or nil.
-  public var plotDirectory: String?
 
-  public init(
-    lesson: String? = nil, seed: UInt64 = 1337, noPause: Bool = false, resume: Bool = false, plotDirectory: String? = nil
-  ) {
+  public init(lesson: String? = nil, run: RunConfiguration = RunConfiguration(), noPause: Bool = false, resume: Bool = false) {
     self.lesson = lesson
-    self.seed = seed
+    self.run = run
     self.noPause = noPause
     self.resume = resume
-    self.plotDirectory = plotDirectory
   }
 }
 
@@ -43,9 +39,13 @@ public enum RunCommand {
       return 2
     }
     let progress = env.progressDisplay()
-    let context = StepContext(seed: options.seed, plotDirectory: options.plotDirectory, progress: progress.show)
-    context.progressIsLive = env.errIsTTY
-    let runner = LessonRunner(lesson: lesson, registry: registry, context: context)
+    let runner: LessonRunner
+    do {
+      runner = try options.run.makeRunner(lesson, registry: registry, env: env, progress: progress.show)
+    } catch {
+      env.error("\(LessonLocator.displayPath(lesson.file)): \(error)")
+      return 2
+    }
     if env.isInteractive && !options.noPause,
       let code = InteractiveRun.run(
         env, lesson: lesson, registry: registry, runner: runner, progressLine: progress, resume: options.resume,
@@ -60,8 +60,14 @@ public enum RunCommand {
     var results: [CheckResult] = []
     var quit = false
 
+    // A claim whose step comes later waits for it: nothing runs early because prose mentions it.
+    var pending: [Int] = []
     renderer.claimDisplay = { index in
       if quit { return .unchecked }
+      guard runner.isReady(claimAt: index) else {
+        pending.append(index)
+        return .pending(step: runner.steps(forClaimAt: index).first ?? "?")
+      }
       let result = runner.evaluateClaim(at: index)
       progress.clear()
       results.append(result)
@@ -88,12 +94,25 @@ public enum RunCommand {
       guard let record = runner.runStep(at: index) else { return }
       progress.clear()
       results += runner.results(forStepAt: index)
-      if alreadyRan { renderer.emitLine(env.outStyle.apply(.dim, "(ran earlier as a dependency)")) }
+      if record.cached {
+        renderer.emitLine(env.outStyle.apply(.dim, "(from cache, \(NumberFormat.elapsed(record.seconds)))"))
+      } else if alreadyRan {
+        renderer.emitLine(env.outStyle.apply(.dim, "(ran earlier, for a step that needed its result)"))
+      }
       let lines = output.lines(for: record.output)
       if !lines.isEmpty { renderer.emitLine("") }
       for line in lines { renderer.emitLine("  " + line) }
       if let failure = record.failure {
         renderer.emitLine(env.outStyle.apply([.red, .bold], "✗ step failed: ") + Sanitizer.clean(failure, singleLine: true))
+      }
+      // The claims above that waited for this step.
+      let ready = pending.filter { runner.isReady(claimAt: $0) }
+      pending.removeAll { ready.contains($0) }
+      if !ready.isEmpty { renderer.emitLine("") }
+      for claimIndex in ready {
+        let result = runner.evaluateClaim(at: claimIndex)
+        results.append(result)
+        renderer.emitLine(ClaimLine.render(result, claim: lesson.claims[claimIndex], style: env.outStyle))
       }
     }
     renderer.render()

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 // MARK: - lesson sync
@@ -46,9 +47,12 @@ public enum SyncCommand {
       }
       if !checkOnly {
         do {
-          try text.write(toFile: path, atomically: true, encoding: .utf8)
+          // The one atomic writer: keeps the mode, refuses hard-linked, read-only and special
+          // files; the BOM and CRLF line endings `Lesson.decode` dropped are put back.
+          let original = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
+          try AtomicFile.write(Lesson.encode(text, like: original), to: path)
         } catch {
-          env.error("\(shown): cannot write: \(error.localizedDescription)")
+          env.error("\(shown): cannot write: \(Sanitizer.clean(String(describing: error)))")
           return 2
         }
       }

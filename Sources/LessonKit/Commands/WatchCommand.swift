@@ -95,7 +95,14 @@ public enum WatchCommand {
       env.out("\(loaded.errors.count + (loaded.loadError == nil ? 0 : 1)) error(s): fix the lesson and save again\n")
       return []
     }
-    let results = CheckCommand.check(lesson, registry: registry, options: options, env: env)
+    let settings: ParameterSettings
+    do {
+      settings = try options.run.settings(for: lesson, registry: registry)
+    } catch {
+      env.error("\(LessonLocator.displayPath(lesson.file)): \(error)")
+      return []
+    }
+    let results = CheckCommand.check(lesson, registry: registry, options: options, settings: settings, env: env)
     let lessonResults = CheckReport.LessonResults(file: lesson.file, title: lesson.title, results: results, errors: [])
     if let previous {
       let changes = StatusChanges.between(previous, results)

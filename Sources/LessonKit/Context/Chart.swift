@@ -1,7 +1,7 @@
 // MARK: - Charts
 
 /// A chart a step reports; rendered with Unicode block, braille and shade characters.
-public enum Chart: Sendable {
+public enum Chart: Sendable, Codable, Equatable {
   /// Line chart of named series of (x, y) points.
   case lines(_ series: [ChartSeries], xLabel: String = "", yLabel: String = "", title: String? = nil)
   /// Horizontal bars, one per label.
@@ -11,7 +11,7 @@ public enum Chart: Sendable {
 }
 
 /// One named series of a line chart.
-public struct ChartSeries: Sendable {
+public struct ChartSeries: Sendable, Codable, Equatable {
   public let name: String
   public let points: [ChartPoint]
 
@@ -29,7 +29,7 @@ public struct ChartSeries: Sendable {
 }
 
 /// A point of a line chart.
-public struct ChartPoint: Sendable, Equatable {
+public struct ChartPoint: Sendable, Codable, Equatable {
   public var x: Double
   public var y: Double
   public init(x: Double, y: Double) { self.x = x; self.y = y }

@@ -24,6 +24,8 @@ final class InteractiveRun {
   private var progress: LessonProgress
   private var pendingKeys: [Key] = []
   private var skipped: Set<String> = []
+  /// Claims shown as pending, waiting for the step that measures them.
+  private var waiting: Set<Int> = []
   /// Steps whose output was shown in this session (as opposed to run quietly as dependencies).
   private var shown: Set<String> = []
   private var usedRows = 0
@@ -77,12 +79,12 @@ final class InteractiveRun {
     case .none:
       hint = "no saved progress for this lesson yet: starting at the beginning"
     case let .corrupt(path, reason):
-      let message = "ignoring the saved progress in \(path): \(reason); starting fresh"
-      env.err(env.errStyle.apply([.yellow, .bold], "warning: ") + Sanitizer.clean(message) + "\n")
-      hint = message
+      ignoreSavedProgress(in: path, because: reason)
     case .progress(let saved):
       if saved.sectionStatus.count != pages.count {
         hint = "the lesson's sections changed since you saved: starting at the beginning"
+      } else if let problem = saved.problem(for: lesson, sectionCount: pages.count) {
+        ignoreSavedProgress(in: store.path(forLesson: lesson.file), because: problem)
       } else if saved.finished {
         hint = "you finished this lesson before: starting again from the beginning"
       } else {
@@ -94,6 +96,13 @@ final class InteractiveRun {
       }
     }
     return nil
+  }
+
+  /// Warns that the saved progress is not used, and why; the run starts fresh.
+  private func ignoreSavedProgress(in path: String, because reason: String) {
+    let message = "ignoring the saved progress in \(path): \(reason); starting fresh"
+    env.err(env.errStyle.apply([.yellow, .bold], "warning: ") + Sanitizer.clean(message) + "\n")
+    hint = message
   }
 
   private func save() {
@@ -247,9 +256,11 @@ final class InteractiveRun {
     progressLine.clear()
     skipped.remove(step.id)
     if rerun {
-      emit(env.outStyle.apply(.dim, "↻ reran step '\(Sanitizer.clean(step.id))' in \(ClaimComparison.format(record.seconds)) s"))
+      emit(env.outStyle.apply(.dim, "↻ reran step '\(Sanitizer.clean(step.id))' in \(NumberFormat.elapsed(record.seconds))"))
+    } else if record.cached {
+      emit(env.outStyle.apply(.dim, "(from cache, \(NumberFormat.elapsed(record.seconds)); r reruns it)"))
     } else if alreadyRan {
-      let note = shown.contains(step.id) ? "(ran earlier in this session; r reruns it)" : "(ran earlier as a dependency)"
+      let note = shown.contains(step.id) ? "(ran earlier in this session; r reruns it)" : "(ran earlier, for a step that needed its result)"
       emit(env.outStyle.apply(.dim, note))
     }
     shown.insert(step.id)
@@ -259,6 +270,16 @@ final class InteractiveRun {
     let lines = output.lines(for: record.output)
     if !lines.isEmpty { emit("") }
     for line in lines { emit("  " + line) }
+    // The claims above that waited for this step, checked now.
+    let ready = waiting.filter { runner.isReady(claimAt: $0) }.sorted()
+    if !ready.isEmpty { emit("") }
+    for claimIndex in ready {
+      waiting.remove(claimIndex)
+      let result = runner.evaluateClaim(at: claimIndex)
+      progress.claims[claimIndex] = result.passed
+      if !result.passed { markFailed(step: index) }
+      emit(ClaimLine.render(result, claim: lesson.claims[claimIndex], style: env.outStyle))
+    }
     if let failure = record.failure {
       emit(env.outStyle.apply([.red, .bold], "✗ step failed: ") + Sanitizer.clean(failure, singleLine: true))
       progress.steps[step.id] = "failed"
@@ -282,12 +303,11 @@ final class InteractiveRun {
 
   private func claimDisplay(_ index: Int) -> ClaimDisplay {
     if navigation != nil { return .unchecked }
-    let claim = lesson.claims[index]
-    // A claim resting on a skipped step stays unchecked rather than running that step now.
-    let skippedDependency = registry.dependencyOrder(of: claim.id).contains { id in
-      skipped.contains(id) && runner.record(of: id) == nil
+    // A claim whose step has not run waits for it: pressing Enter at that step is what checks it.
+    guard runner.isReady(claimAt: index) else {
+      waiting.insert(index)
+      return .pending(step: runner.steps(forClaimAt: index).first ?? "?")
     }
-    if skippedDependency { return .unchecked }
     let result = runner.evaluateClaim(at: index)
     progressLine.clear()
     progress.claims[index] = result.passed

@@ -114,7 +114,10 @@ struct CmarkDocument {
         line += 1
         result.append(.lineBreak)
       case CMARK_NODE_HTML_INLINE:
-        result.append(.html(string(cmark_node_get_literal(child))))
+        // Inline HTML (a comment, a tag with attributes) may span lines; later links start lower.
+        let html = string(cmark_node_get_literal(child))
+        line += html.utf8.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+        result.append(.html(html))
       case CMARK_NODE_EMPH:
         result.append(.emphasis(inlines(under: child, line: &line, depth: depth + 1)))
       case CMARK_NODE_STRONG:

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 // MARK: - Lesson parser
@@ -14,20 +15,17 @@ extension Lesson {
   /// Refuses, with a `file:line` message, a path that is missing, a directory or not a regular
   /// file, a file over `maximumFileSize`, and text that is not UTF-8 or holds NUL bytes.
   public static func load(path: String) throws -> Lesson {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+    // Symbolic links are followed: a link to a lesson is that lesson.
+    switch FileKind.of(path) {
+    case .missing:
       throw LessonLoadError.unreadable(path: path, reason: "no such file")
-    }
-    if isDirectory.boolValue {
+    case .directory:
       throw LessonLoadError.unreadable(path: path, reason: "it is a directory; give a lesson file (.md)")
-    }
-    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-    if let type = attributes?[.type] as? FileAttributeType, type != .typeRegular {
-      // Devices and pipes could be endless (`/dev/zero`); only regular files are read.
-      throw LessonLoadError.unreadable(path: path, reason: "not a regular file")
-    }
-    if let size = (attributes?[.size] as? NSNumber)?.intValue, size > maximumFileSize {
-      throw LessonLoadError.tooLarge(path: path, size: size, limit: maximumFileSize)
+    case .regular(let size):
+      if size > maximumFileSize { throw LessonLoadError.tooLarge(path: path, size: size, limit: maximumFileSize) }
+    case let other:
+      // Devices and pipes could be endless (`/dev/zero`) or block forever; only regular files are read.
+      throw LessonLoadError.unreadable(path: path, reason: "not a regular file: it is \(other.phrase); give a lesson file (.md)")
     }
     let data: Data
     do {
@@ -62,6 +60,27 @@ extension Lesson {
     let text = String(decoding: bytes, as: UTF8.self)
     guard text.utf8.contains(13) else { return text }
     return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+  }
+
+  /// The bytes to write back for `text` (LF line endings, as `decode` returns it) so that the
+  /// file keeps the form of `original`: its byte-order mark and its CRLF or CR line endings.
+  public static func encode(_ text: String, like original: Data) -> [UInt8] {
+    let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+    let prefix = original.starts(with: bom) ? bom : []
+    let lineEnding: [UInt8]
+    if original.firstRange(of: Data([13, 10])) != nil {
+      lineEnding = [13, 10]
+    } else if original.contains(13) {
+      lineEnding = [13]
+    } else {
+      return prefix + Array(text.utf8)
+    }
+    var bytes = prefix
+    bytes.reserveCapacity(text.utf8.count + text.utf8.count / 16)
+    for byte in text.utf8 {
+      if byte == 10 { bytes += lineEnding } else { bytes.append(byte) }
+    }
+    return bytes
   }
 
   /// The 1-based line holding byte `offset`: one more than the LF bytes before it.
@@ -141,7 +160,8 @@ struct StepInfo {
           result.id = id
         } else {
           result.problems.append(
-            "step id '\(abbreviated(id))' is malformed; use letters, digits, '-', '_' or '.', starting with a letter or digit")
+            "step id '\(abbreviated(id))' is malformed; use letters, digits, '-', '_' or '.', starting with a letter or digit, "
+              + "at most \(Self.maximumIDLength) characters")
         }
       case ("step", nil):
         result.problems.append("`step` needs an id: `step=<id>`")
@@ -168,8 +188,12 @@ struct StepInfo {
     return result
   }
 
+  /// The longest step or check id accepted; registered ids are a few words long.
+  static let maximumIDLength = 100
+
   /// Whether `id` is a well-formed step or check id.
   static func isValidID(_ id: String) -> Bool {
+    guard id.utf8.count <= maximumIDLength else { return false }
     guard let first = id.unicodeScalars.first, first.properties.isAlphabetic || ("0"..."9").contains(first)
     else { return false }
     return id.unicodeScalars.allSatisfy {
@@ -180,7 +204,7 @@ struct StepInfo {
 
 /// `text` cut to 60 characters, so a hostile lesson cannot flood a message with one long word.
 func abbreviated(_ text: String) -> String {
-  text.count <= 60 ? text : String(text.prefix(60)) + "…"
+  excerpt(text, limit: 60)
 }
 
 /// Walks the block tree once, collecting title, sections, steps and claims in document order.
@@ -270,9 +294,11 @@ struct LessonParser {
     case let .heading(level, content, line):
       if level == 1, title == nil { title = content.plainText.trimmingCharacters(in: .whitespaces) }
       if level == 2 { sections.append(LessonSection(title: content.plainText, line: line)) }
-      visit(content)
-    case let .paragraph(content, _):
-      visit(content)
+      var current = line
+      visit(content, line: &current)
+    case let .paragraph(content, line):
+      var current = line
+      visit(content, line: &current)
     case .codeBlock(let node):
       if !fenceIsClosed(node) {
         error(node.line, "the code block opened at line \(node.line) is never closed: everything after it "
@@ -283,8 +309,38 @@ struct LessonParser {
       walk(children)
     case .list(let node):
       for item in node.items { walk(item) }
-    case .thematicBreak, .html:
+    case .html(let text, let line):
+      checkHiddenByHTML(text, line: line, isBlock: true)
+    case .thematicBreak:
       break
+    }
+  }
+
+  // MARK: - Raw HTML
+
+  /// Reports claims and steps that raw HTML hides, and HTML blocks that never end.
+  ///
+  /// cmark passes raw HTML through as one opaque string: a `check:` link or a step fence inside
+  /// it is never read as a claim or a step, so a lesson would pass `check` without checking them.
+  /// An HTML comment, `<pre>`, `<script>`, `<style>` or `<textarea>` block that is never closed
+  /// runs to the end of its container and hides everything after it.
+  private mutating func checkHiddenByHTML(_ html: String, line: Int, isBlock: Bool) {
+    let lines = html.split(separator: "\n", omittingEmptySubsequences: false)
+    var hidden = 0
+    for (offset, text) in lines.enumerated() where hidden < 5 {
+      if let id = RawHTML.hiddenClaimID(in: text) {
+        hidden += 1
+        error(line + offset, "a claim (check:\(abbreviated(id))) is inside raw HTML that starts at line \(line), "
+          + "so it is never checked; move it out of the HTML\(isBlock ? " (end the HTML block before it)" : "")")
+      } else if RawHTML.isStepFence(text) {
+        hidden += 1
+        error(line + offset, "a step fence is inside raw HTML that starts at line \(line), so the step never runs; "
+          + "move it out of the HTML (end the HTML block before it)")
+      }
+    }
+    if isBlock, let (kind, closing) = RawHTML.unclosedBlock(html) {
+      error(line, "the \(kind) opened at line \(line) is never closed: everything after it up to the end of "
+        + "its container was read as raw HTML; close it with `\(closing)`")
     }
   }
 
@@ -301,16 +357,23 @@ struct LessonParser {
       endLine: node.endLine, section: currentSection))
   }
 
-  private mutating func visit(_ inlines: [MarkdownInline]) {
+  /// Visits inlines; `line` follows the line breaks, as `CmarkDocument` counts them for links.
+  private mutating func visit(_ inlines: [MarkdownInline], line: inout Int) {
     for inline in inlines {
       switch inline {
-      case let .link(destination, title, content, line) where destination.hasPrefix("check:"):
-        visitClaim(id: String(destination.dropFirst("check:".count)), title: title, text: content.plainText, line: line)
+      case let .link(destination, title, content, linkLine) where destination.hasPrefix("check:"):
+        visitClaim(id: String(destination.dropFirst("check:".count)), title: title, text: content.plainText, line: linkLine)
+        line += content.lineBreaks
       case .link(_, _, let content, _), .emphasis(let content), .strong(let content):
-        visit(content)
-      case .image:
+        visit(content, line: &line)
+      case .softBreak, .lineBreak:
+        line += 1
+      case .html(let text):
+        checkHiddenByHTML(text, line: line, isBlock: false)
+        line += [inline].lineBreaks
+      case .image(_, _, let content):
         // The renderer shows an image's description as plain text, so links in it are not claims.
-        break
+        line += content.lineBreaks
       default:
         break
       }
@@ -319,7 +382,8 @@ struct LessonParser {
 
   private mutating func visitClaim(id: String, title: String, text: String, line: Int) {
     guard StepInfo.isValidID(id) else {
-      error(line, "claim check id '\(abbreviated(id))' is malformed; write `[text](check:<id>)`")
+      error(line, "claim check id '\(abbreviated(id))' is malformed; write `[text](check:<id>)` with an id of letters, "
+        + "digits, '-', '_' or '.', at most \(StepInfo.maximumIDLength) characters")
       // Still recorded, so the claims stay in step with the `check:` links the renderer counts.
       items.append(.claim(claims.count))
       claims.append(Claim(id: id, text: text, number: nil, tolerance: nil, line: line, section: currentSection))
@@ -335,6 +399,7 @@ struct LessonParser {
     }
     var tolerance: ClaimTolerance?
     var sawTolerance = false
+    var toleranceText: String?
     for option in title.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) {
       let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
       if parts.count == 2, parts[0] == "tol" {
@@ -343,6 +408,7 @@ struct LessonParser {
           break
         }
         sawTolerance = true
+        toleranceText = parts[1]
         if let problem = ClaimTolerance.problem(parts[1]) {
           error(line, "claim '\(id)': \(problem)")
         } else {
@@ -352,6 +418,11 @@ struct LessonParser {
         error(line, "claim '\(id)': unknown option '\(abbreviated(option))' in the link title (known: tol=<n>% or tol=<n>)")
         break
       }
+    }
+    if let tolerance, let number, let toleranceText,
+      let problem = ClaimTolerance.problem(tolerance, claimed: number, written: toleranceText)
+    {
+      error(line, "claim '\(id)': \(problem)")
     }
     if tolerance != nil, number == nil, !numberIsBad {
       error(line, "claim '\(id)' sets a tolerance but its text \"\(abbreviated(text))\" holds no number; "

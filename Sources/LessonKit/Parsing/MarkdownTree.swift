@@ -73,4 +73,16 @@ public indirect enum MarkdownInline: Sendable, Equatable {
 extension Array where Element == MarkdownInline {
   /// The concatenated plain text of a run of inlines.
   public var plainText: String { map(\.plainText).joined() }
+
+  /// The source lines these inlines span beyond their first: breaks, and newlines inside raw HTML.
+  var lineBreaks: Int {
+    reduce(0) { count, inline in
+      switch inline {
+      case .softBreak, .lineBreak: return count + 1
+      case .html(let text): return count + text.utf8.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+      case .emphasis(let c), .strong(let c), .link(_, _, let c, _), .image(_, _, let c): return count + c.lineBreaks
+      case .text, .code: return count
+      }
+    }
+  }
 }

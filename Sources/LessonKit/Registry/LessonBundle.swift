@@ -21,13 +21,6 @@ public enum BundleEntry: Sendable {
     }
   }
 
-  /// The ids this entry must run after.
-  public var dependencies: [String] {
-    switch self {
-    case .step(let step): return step.dependencies
-    case .check(let check): return check.dependencies
-    }
-  }
 }
 
 /// Groups the steps and checks of one lesson under a name used in error messages.

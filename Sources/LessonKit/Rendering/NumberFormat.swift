@@ -34,6 +34,14 @@ public enum NumberFormat {
     }
   }
 
+  /// A short elapsed time with the precision a learner reads: `0.01 s`, `9.9 s`, else as ``duration(_:)``.
+  public static func elapsed(_ seconds: Double) -> String {
+    guard seconds.isFinite, seconds >= 0 else { return "?" }
+    if seconds < 10 { return String(format: "%.2f s", seconds) }
+    if seconds < 60 { return String(format: "%.1f s", seconds) }
+    return duration(seconds)
+  }
+
   /// A duration rounded to the unit that matters: `42s`, `3m07s`, `1h02m`; `?` when unknown.
   public static func duration(_ seconds: Double) -> String {
     guard seconds.isFinite, seconds >= 0 else { return "?" }

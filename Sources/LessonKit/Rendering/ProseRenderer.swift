@@ -1,8 +1,10 @@
 // MARK: - Prose rendering
 
-/// How a claim is shown: not yet checked (`show`), or with its result (`run`).
+/// How a claim is shown: not yet checked (`show`), waiting for the step below that measures it,
+/// or with its result (`run`).
 public enum ClaimDisplay: Sendable {
   case unchecked
+  case pending(step: String)
   case checked(CheckResult)
 }
 
@@ -219,6 +221,12 @@ public final class ProseRenderer {
     switch claimDisplay(index) {
     case .unchecked:
       return [Fragment(text: "\u{A0}○", attributes: [.dim])]
+    case .pending(let step):
+      return [Fragment(text: "\u{A0}○\u{A0}(checked\u{A0}by\u{A0}step\u{A0}\(Sanitizer.clean(step, singleLine: true))\u{A0}below)", attributes: [.dim])]
+    case .checked(let result) where result.kind == .setting:
+      let mark = result.passed ? "\u{A0}⚙" : "\u{A0}✗"
+      let note = result.passed ? "" : "\u{A0}(lesson\u{A0}setting\u{A0}now\u{A0}\(Sanitizer.clean(result.computed ?? "", singleLine: true)))"
+      return [Fragment(text: mark + note, attributes: result.passed ? [.dim] : [.red, .bold])]
     case .checked(let result):
       let computed = result.computed.map { Sanitizer.clean($0, singleLine: true) } ?? ""
       switch result.status {

@@ -30,6 +30,11 @@ public struct ReportRenderer: Sendable {
       let mark = expectation.passed ? style.apply([.green, .bold], "✓") : style.apply([.red, .bold], "✗")
       let detail = expectation.detail.map { style.apply(.dim, " (" + Sanitizer.clean($0, singleLine: true) + ")") } ?? ""
       return [mark + " " + Sanitizer.clean(expectation.message, singleLine: true) + detail]
+    case .widget(let widget):
+      // The widget itself runs in the HTML page (`lesson build --html`); the terminal gets its summary.
+      return [style.apply(.bold, "▸ " + Sanitizer.clean(widget.title, singleLine: true))]
+        + TextWrapper.wrap([Fragment(text: Sanitizer.clean(widget.summary, singleLine: true), attributes: [.dim])],
+          width: width, style: style)
     }
   }
 

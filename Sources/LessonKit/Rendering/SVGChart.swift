@@ -3,19 +3,39 @@ import Foundation
 
 // MARK: - SVG line charts
 
-/// Writes line charts (a training run's curves, a step's series) as standalone SVG files, for viewing outside the terminal.
+/// Draws the charts steps report as SVG: standalone files (a training run's curves, a step's
+/// series) and inline figures of the HTML pages, from the same `Chart` values the terminal renders.
 ///
-/// The output is well-formed XML: one `<svg>` root with a white background, a frame, axis
-/// ticks with labels, an x and a y axis label, one polyline per series and a legend. Text is
-/// escaped; non-finite points are left out.
+/// The output is well-formed XML: one `<svg>` root with a white background, `role="img"` and an
+/// `aria-label` describing the data (the alt text), then the chart. Text is escaped; non-finite
+/// points are left out.
 public enum SVGChart {
   /// Series colours (colour-blind-safe Okabe–Ito palette).
   static let colors = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 
-  /// The SVG document for `series`.
+  /// The SVG element for any chart, for embedding in HTML (no XML declaration).
+  public static func svg(_ chart: Chart, width: Int = 720) -> String {
+    switch chart {
+    case let .lines(series, xLabel, yLabel, title):
+      return lineChartElement(series, title: title, xLabel: xLabel, yLabel: yLabel, width: width, height: width * 7 / 12)
+    case let .bars(labels, values, title):
+      return barChart(labels: labels, values: values, title: title, width: width)
+    case let .heatmap(values, rowLabels, columnLabels, title):
+      return heatmap(values, rowLabels: rowLabels, columnLabels: columnLabels, title: title, width: width)
+    }
+  }
+
+  /// The standalone SVG document for `series` (what `--plots` and `lesson train --plot` write).
   public static func lineChart(
     _ series: [ChartSeries], title: String? = nil, xLabel: String = "step", yLabel: String = "",
     width: Int = 720, height: Int = 420
+  ) -> String {
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      + lineChartElement(series, title: title, xLabel: xLabel, yLabel: yLabel, width: width, height: height)
+  }
+
+  private static func lineChartElement(
+    _ series: [ChartSeries], title: String?, xLabel: String, yLabel: String, width: Int, height: Int
   ) -> String {
     let width = max(200, width)
     let height = max(150, height)
@@ -24,17 +44,16 @@ public enum SVGChart {
     let plotHeight = Double(height) - top - bottom
     let finite = series.map { $0.points.filter { $0.x.isFinite && $0.y.isFinite } }
     let all = finite.flatMap { $0 }
-    var svg = """
-      <?xml version="1.0" encoding="UTF-8"?>
-      <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" \
-      font-family="Helvetica, Arial, sans-serif" font-size="12">
-      <rect x="0" y="0" width="\(width)" height="\(height)" fill="#ffffff"/>
-
-      """
-    if let title {
-      svg += "<text x=\"\(format(Double(width) / 2))\" y=\"26\" text-anchor=\"middle\" font-size=\"16\" "
-        + "font-weight=\"bold\">\(escape(title))</text>\n"
-    }
+    let description = series.map { s -> String in
+      let ys = s.points.map(\.y).filter(\.isFinite)
+      guard let low = ys.min(), let high = ys.max() else { return "\(s.name): no finite points" }
+      return "\(s.name): \(ys.count) points from \(ClaimComparison.format(ys.first ?? low)) to "
+        + "\(ClaimComparison.format(ys.last ?? high)), range \(ClaimComparison.format(low)) to \(ClaimComparison.format(high))"
+    }.joined(separator: "; ")
+    var svg = header(
+      width: width, height: height,
+      alt: "Line chart\(title.map { " “\($0)”" } ?? ""), \(yLabel) against \(xLabel). \(description).")
+    if let title { svg += titleText(title, width: width) }
     svg += "<rect x=\"\(format(left))\" y=\"\(format(top))\" width=\"\(format(plotWidth))\" "
       + "height=\"\(format(plotHeight))\" fill=\"none\" stroke=\"#333333\"/>\n"
     guard let xMinRaw = all.map(\.x).min(), let xMaxRaw = all.map(\.x).max(),
@@ -111,6 +130,109 @@ public enum SVGChart {
   ) throws {
     try AtomicFile.write(
       lineChart(series, title: title, xLabel: xLabel, yLabel: yLabel, width: width, height: height), to: path)
+  }
+
+  // MARK: - Bars
+
+  /// Horizontal bars, one per label, scaled to the largest value, each with its value printed.
+  static func barChart(labels: [String], values: [Double], title: String?, width: Int) -> String {
+    let width = max(240, width)
+    let count = min(labels.count, values.count)
+    let rowHeight = 22.0
+    let top = title == nil ? 12.0 : 40.0
+    // A one-character label is a token: its whitespace is made visible, as on the terminal.
+    let shown = labels.prefix(count).map { $0.count == 1 ? Sanitizer.visibleWhitespace($0) : Sanitizer.clean($0, singleLine: true) }
+    let longest = shown.map(\.count).max() ?? 1
+    let left = Double(min(max(longest, 2), 24)) * 8 + 16
+    let right = 80.0
+    let height = Int(top + Double(count) * rowHeight + 12)
+    let plotWidth = Double(width) - left - right
+    let largest = values.prefix(count).filter(\.isFinite).map { max(0, $0) }.max() ?? 0
+    let pairs = (0..<count).map { "\(shown[$0]) \(ClaimComparison.format(values[$0]))" }
+    var svg = header(
+      width: width, height: height,
+      alt: "Bar chart\(title.map { " “\($0)”" } ?? ""): " + pairs.joined(separator: ", ") + ".")
+    if let title { svg += titleText(title, width: width) }
+    for index in 0..<count {
+      let value = values[index]
+      let y = top + Double(index) * rowHeight
+      let length = largest > 0 && value.isFinite ? max(0, value) / largest * plotWidth : 0
+      let label = String(shown[index].prefix(24))
+      svg += "<text x=\"\(format(left - 8))\" y=\"\(format(y + 15))\" text-anchor=\"end\" fill=\"#333333\">\(escape(label))</text>\n"
+      svg += "<rect x=\"\(format(left))\" y=\"\(format(y + 3))\" width=\"\(format(length))\" height=\"\(format(rowHeight - 6))\" "
+        + "fill=\"\(colors[0])\"/>\n"
+      svg += "<text x=\"\(format(left + length + 6))\" y=\"\(format(y + 15))\" fill=\"#333333\">"
+        + "\(escape(value.isFinite ? ClaimComparison.format(value) : "?"))</text>\n"
+    }
+    return svg + "</svg>\n"
+  }
+
+  // MARK: - Heat map
+
+  /// A matrix of grey cells, darker for larger values; −∞ (a masked entry) is hatched.
+  static func heatmap(_ values: [[Double]], rowLabels: [String], columnLabels: [String], title: String?, width: Int) -> String {
+    let rows = values.count
+    let columns = values.map(\.count).max() ?? 0
+    let finite = values.flatMap { $0 }.filter(\.isFinite)
+    let low = finite.min() ?? 0, high = finite.max() ?? 1
+    let labelWidth = Double(min(max((rowLabels.map { Sanitizer.visibleWhitespace($0).count }.max() ?? 0), 1), 12)) * 8 + 12
+    let top = (title == nil ? 12.0 : 40.0) + 18
+    let left = labelWidth
+    let cell = max(4, min(36, (Double(max(240, width)) - left - 20) / Double(max(columns, 1))))
+    let width = Int(left + cell * Double(columns) + 20)
+    let height = Int(top + cell * Double(rows) + 34)
+    let masked = values.flatMap { $0 }.filter { $0 == -.infinity }.count
+    var svg = header(
+      width: max(width, 240), height: height,
+      alt: "Heat map\(title.map { " “\($0)”" } ?? ""): \(rows) rows by \(columns) columns, values "
+        + "\(ClaimComparison.format(low)) (light) to \(ClaimComparison.format(high)) (dark)"
+        + (masked > 0 ? ", \(masked) masked entries hatched." : "."))
+    svg += "<defs><pattern id=\"masked\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">"
+      + "<path d=\"M0,6 L6,0\" stroke=\"#bbbbbb\"/></pattern></defs>\n"
+    if let title { svg += titleText(title, width: max(width, 240)) }
+    let showEvery = max(1, Int((14 / cell).rounded(.up)))
+    for (column, label) in columnLabels.prefix(columns).enumerated() where column % showEvery == 0 {
+      svg += "<text x=\"\(format(left + cell * (Double(column) + 0.5)))\" y=\"\(format(top - 6))\" text-anchor=\"middle\" "
+        + "font-size=\"11\" fill=\"#333333\">\(escape(String(Sanitizer.visibleWhitespace(label).prefix(3))))</text>\n"
+    }
+    for (row, line) in values.enumerated() {
+      let y = top + cell * Double(row)
+      if row < rowLabels.count, row % showEvery == 0 {
+        svg += "<text x=\"\(format(left - 6))\" y=\"\(format(y + cell / 2 + 4))\" text-anchor=\"end\" font-size=\"11\" "
+          + "fill=\"#333333\">\(escape(String(Sanitizer.visibleWhitespace(rowLabels[row]).prefix(12))))</text>\n"
+      }
+      for (column, value) in line.enumerated() {
+        let x = left + cell * Double(column)
+        let fill: String
+        if value.isFinite {
+          let t = high > low ? (value - low) / (high - low) : 1
+          let level = Int((255 - t * 225).rounded())
+          fill = "rgb(\(level),\(level),\(level))"
+        } else {
+          fill = value == -.infinity ? "url(#masked)" : "#ff00ff"
+        }
+        svg += "<rect x=\"\(format(x))\" y=\"\(format(y))\" width=\"\(format(cell))\" height=\"\(format(cell))\" "
+          + "fill=\"\(fill)\" stroke=\"#dddddd\" stroke-width=\"0.5\"/>\n"
+      }
+    }
+    svg += "<text x=\"\(format(left))\" y=\"\(format(top + cell * Double(rows) + 20))\" font-size=\"11\" fill=\"#333333\">"
+      + "\(escape("light \(ClaimComparison.format(low)) → dark \(ClaimComparison.format(high))"))</text>\n"
+    return svg + "</svg>\n"
+  }
+
+  // MARK: - Pieces
+
+  /// The `<svg>` start tag with its alt text, and the white background every chart sits on.
+  private static func header(width: Int, height: Int, alt: String) -> String {
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
+      + "role=\"img\" aria-label=\"\(escape(alt))\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
+      + "<title>\(escape(alt))</title>\n"
+      + "<rect x=\"0\" y=\"0\" width=\"\(width)\" height=\"\(height)\" fill=\"#ffffff\"/>\n"
+  }
+
+  private static func titleText(_ title: String, width: Int) -> String {
+    "<text x=\"\(format(Double(width) / 2))\" y=\"26\" text-anchor=\"middle\" font-size=\"16\" "
+      + "font-weight=\"bold\" fill=\"#222222\">\(escape(title))</text>\n"
   }
 
   // MARK: - Axes

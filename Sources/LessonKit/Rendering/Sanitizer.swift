@@ -4,17 +4,20 @@
 ///
 /// C0 controls (ESC included) become their visible Control Pictures (`␛`), DEL becomes `␡`,
 /// C1 controls and bidirectional overrides become `�`. Newlines survive unless `singleLine`;
-/// tabs become spaces.
+/// tabs become spaces unless `keepingTabs` (text meant to be saved, such as generated samples).
+///
+/// The same rule covers text from checkpoints and corpora: `lesson sample` prints the generated
+/// text through `clean`, so a vocabulary holding ESC or BEL cannot retitle the terminal.
 public enum Sanitizer {
   /// The neutralized form of `text`.
-  public static func clean(_ text: String, singleLine: Bool = false) -> String {
+  public static func clean(_ text: String, singleLine: Bool = false, keepingTabs: Bool = false) -> String {
     var out = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {
       switch scalar.value {
       case 0x0A:
         if singleLine { out.append(contentsOf: " ".unicodeScalars) } else { out.append(scalar) }
       case 0x09:
-        out.append(contentsOf: "  ".unicodeScalars)
+        if keepingTabs { out.append(scalar) } else { out.append(contentsOf: "  ".unicodeScalars) }
       case 0x00...0x1F:
         out.append(Unicode.Scalar(0x2400 + scalar.value) ?? "\u{FFFD}")
       case 0x7F:

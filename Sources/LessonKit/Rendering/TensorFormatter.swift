@@ -34,14 +34,14 @@ public struct TensorFormatter: Sendable {
     var bodyLines = body(tensor, cellWidth: cellWidth).split(separator: "\n", omittingEmptySubsequences: false)
       .map(String.init)
     // Token tensors: each row's decoded text beside it, whitespace made visible.
-    if tensor.isInteger, let decode = tensor.decode, (1...2).contains(tensor.shape.count) {
+    if tensor.isInteger, let decoded = tensor.decoded, (1...2).contains(tensor.shape.count) {
       let rowLength = tensor.shape.last ?? 0
       let rows: [Int?] = tensor.shape.count == 1 ? [0] : elided(tensor.shape[0])
       if rows.count == bodyLines.count {
         let bodyWidth = bodyLines.map(displayWidth).max() ?? 0
         for (lineIndex, row) in rows.enumerated() {
           guard let row else { continue }
-          let tokens = (0..<rowLength).map { decode(Int(tensor.values[row * rowLength + $0])) }
+          let tokens = (0..<rowLength).map { decoded[row * rowLength + $0] }
           var text = Sanitizer.visibleWhitespace(tokens.joined())
           if displayWidth(text) > decodedWidth { text = String(text.prefix(decodedWidth - 1)) + "…" }
           let padding = String(repeating: " ", count: bodyWidth - displayWidth(bodyLines[lineIndex]))
@@ -56,7 +56,7 @@ public struct TensorFormatter: Sendable {
   // MARK: - Layout
 
   /// Indices along a dimension of length `count`, with `nil` marking the elision.
-  private func elided(_ count: Int) -> [Int?] {
+  func elided(_ count: Int) -> [Int?] {
     if count <= maxItems { return Array(0..<count) }
     return Array(0..<edgeItems) + [nil] + Array((count - edgeItems)..<count)
   }
@@ -102,7 +102,7 @@ public struct TensorFormatter: Sendable {
   }
 
   /// A value as printed: integers plainly; floats with 4 decimals, or scientific when tiny or huge.
-  private func formatValue(_ value: Double, tensor: ReportTensor) -> String {
+  func formatValue(_ value: Double, tensor: ReportTensor) -> String {
     if value.isNaN { return "nan" }
     if value.isInfinite { return value < 0 ? "-inf" : "inf" }
     if tensor.isInteger { return String(Int64(value.rounded())) }

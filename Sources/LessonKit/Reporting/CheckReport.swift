@@ -47,6 +47,7 @@ public struct CheckReport: Sendable {
       for result in lesson.results {
         let word: String
         switch result.status {
+        case .passed where result.kind == .setting: word = style.apply(.green, "pass (setting)")
         case .passed: word = style.apply(.green, "pass")
         case .failed: word = style.apply(.red, "FAIL")
         case .misbound: word = style.apply(.red, "BIND-ERROR")
@@ -71,6 +72,9 @@ public struct CheckReport: Sendable {
       ]
       if let claimed = r.claimed { object["claimed"] = claimed }
       if let computed = r.computed { object["computed"] = computed }
+      // Full precision for tools; the text report and the learner's view round.
+      if let value = r.value, value.isFinite { object["value"] = value }
+      if r.cached { object["cached"] = true }
       if let message = r.message { object["message"] = message }
       return object
     }

@@ -3,7 +3,16 @@
 /// The verdict on one claim, assertion or failed step, as `lesson check` reports it.
 public struct CheckResult: Sendable, Equatable {
   /// What produced the result.
-  public enum Kind: String, Sendable { case claim, assertion, step }
+  public enum Kind: String, Sendable {
+    /// A claim compared with a measurement or a derived check.
+    case claim
+    /// A claim that restates a lesson setting: shown as a setting, not as something computed.
+    case setting
+    /// An `expect` inside a step.
+    case assertion
+    /// A step that failed.
+    case step
+  }
   /// Pass, fail, or a binding problem only found at run time.
   public enum Status: String, Sendable {
     case passed = "pass"
@@ -25,6 +34,10 @@ public struct CheckResult: Sendable, Equatable {
   public var message: String?
   /// Wall-clock seconds spent (including dependencies run for it).
   public var seconds: Double
+  /// The computed number, unformatted, when there is one.
+  public var value: Double?
+  /// Whether the step behind the result was replayed from the result cache.
+  public var cached = false
 
   public init(
     kind: Kind, id: String, file: String, line: Int, status: Status, claimed: String?, computed: String?,

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Dispatch
 import Foundation
 
@@ -38,8 +39,9 @@ public enum InterruptSignal: Int32, Sendable, CaseIterable, CustomStringConverti
 ///   ends. A second signal does not wait.
 /// - otherwise the cleanups run (newest first), the terminal is restored, and the process exits.
 ///
-/// Cleanups are for undoing terminal state (raw mode, hidden cursor, a live progress line);
-/// files need none, as every write is atomic (temporary file, then rename).
+/// Cleanups are for undoing terminal state (raw mode, hidden cursor, a live progress line).
+/// Files need none of their own: every write is atomic (temporary file, then rename), and the
+/// exit removes the temporary file of a write the signal cut short (`AtomicFile.removeTemporaryFiles`).
 public enum Interrupts {
   /// Identifies a registered cleanup, for `removeCleanup(_:)`.
   public struct CleanupToken: Hashable, Sendable {
@@ -121,6 +123,8 @@ public enum Interrupts {
       return (cleanups, state.savedTerminal)
     }
     for (_, cleanup) in cleanups.reversed() { cleanup() }
+    // A second signal can land mid-write (a checkpoint being saved after the first one).
+    AtomicFile.removeTemporaryFiles()
     terminal?.restore()
     let message = "\ninterrupted (\(signal)); work completed so far is kept\n"
     FileHandle.standardError.write(Data(message.utf8))

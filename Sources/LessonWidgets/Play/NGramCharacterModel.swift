@@ -12,8 +12,8 @@ public struct NGramCharacterModel: NextCharacterModel {
   public let name: String
   public let summary: String
   public let vocabulary: [Unicode.Scalar]
-  private let model: NGramModel
-  private let tokenizer: CharTokenizer
+  let model: NGramModel
+  let tokenizer: CharTokenizer
 
   /// Counts the n-grams of `corpus` (all of it: the widget explores, it does not evaluate).
   ///

@@ -28,13 +28,13 @@ public enum SGEMMProbe {
 
     var best = Double.infinity
     for round in 0...max(rounds, 1) {
-      let start = DispatchTime.now().uptimeNanoseconds
+      let start = MonotonicClock.now()
       if slices == 1 {
         buffers[0].run(sliced)
       } else {
         DispatchQueue.concurrentPerform(iterations: slices) { worker in buffers[worker].run(sliced) }
       }
-      let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+      let seconds = MonotonicClock.seconds(since: start)
       if round > 0 { best = min(best, seconds) }  // round 0 warms caches and BLAS threads
     }
     return totalFLOPs / best / 1e9

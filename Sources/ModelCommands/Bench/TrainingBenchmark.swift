@@ -1,4 +1,3 @@
-import Dispatch
 import Pretraining
 
 /// Times full training steps (batch, forward, zero grads, backward, clip, AdamW) of a MiniGPT.
@@ -69,56 +68,29 @@ public enum TrainingBenchmark {
     }
   }
 
-  /// Trains `model` on `dataset` for `warmupSteps + steps` steps and times the last `steps`.
+  /// Trains `model` on `dataset` for `warmupSteps + steps` steps with ``Trainer`` and times the last `steps`.
   ///
+  /// The timed loop is the Trainer's own, the one `lesson train` runs; the loss estimate after it is the
+  /// Trainer's too (its evaluation stream), untimed and unprofiled.
   /// - Throws: data errors (a split too short for the context), model errors, or
   ///   ``TrainingError/nonFinite(step:loss:gradientNorm:)`` if the run diverges.
   public static func run(model: MiniGPT, dataset: CharDataset, options: Options) throws -> Result {
     guard options.steps >= 1, options.warmupSteps >= 0 else {
       throw TrainingError.invalidOptions("a benchmark needs at least one timed step and no negative warm-up")
     }
-    let optimizer = AdamW(model: model, configuration: AdamW.Configuration(learningRate: options.learningRate))
-    var generator = SeededGenerator(seed: options.seed)
-    var batch = try dataset.batch(split: .train, size: options.batchSize, context: options.context, using: &generator)
-    var stepTimes: [Double] = []
-    stepTimes.reserveCapacity(options.steps)
-    var outside = [String: Double]()  // step parts outside the model, seconds summed
-    var firstLoss: Float = .nan
-    var lastLoss: Float = .nan
+    let trainer = try Trainer(model: model, options: TrainingOptions(
+      steps: options.warmupSteps + options.steps, schedule: .constant(options.learningRate),
+      optimizer: AdamW.Configuration(learningRate: options.learningRate),
+      evalBatches: options.evalBatches, seed: options.seed))
+    let batches = BatchBuffers(dataset: dataset, size: options.batchSize, context: options.context)
+    let nextBatch: BatchSource = batches.next
     model.setProfiling(false)
-
-    for step in 0..<(options.warmupSteps + options.steps) {
-      let timed = step >= options.warmupSteps
-      if step == options.warmupSteps { model.setProfiling(true) }
-      var clock = DispatchTime.now().uptimeNanoseconds
-      let stepStart = clock
-      func lap(_ part: String) {
-        let now = DispatchTime.now().uptimeNanoseconds
-        if timed { outside[part, default: 0] += Double(now - clock) * 1e-9 }
-        clock = now
-      }
-      try dataset.fill(&batch, split: .train, using: &generator)
-      lap("batch")
-      let loss = try model.forward(batch)
-      model.zeroGradients()
-      try model.backward()
-      clock = DispatchTime.now().uptimeNanoseconds
-      let norm = model.clipGradientNorm(max: 1.0)
-      lap("clip")
-      guard loss.isFinite, norm.isFinite else {
-        throw TrainingError.nonFinite(step: step, loss: loss, gradientNorm: norm)
-      }
-      optimizer.step(model, learningRate: options.learningRate)
-      lap("optimizer")
-      if timed {
-        stepTimes.append(Double(clock - stepStart) * 1e-6)
-        if firstLoss.isNaN { firstLoss = loss }
-        lastLoss = loss
-      }
-    }
-
+    _ = try trainer.run(steps: options.warmupSteps, evaluateAtEnd: false, nextBatch: nextBatch)
+    model.setProfiling(true)
+    let timed = try trainer.run(steps: options.steps, evaluateAtEnd: false, nextBatch: nextBatch)
     let profile = model.phaseProfile
     model.setProfiling(false)
+
     let steps = Double(options.steps)
     var phases: [Phase] = []
     for kind in LayerKind.allCases {
@@ -128,21 +100,13 @@ public enum TrainingBenchmark {
       phases.append(Phase(pass: "backward", kind: kind.name, milliseconds: profile.backwardSeconds(kind) * 1e3 / steps))
     }
     phases.append(Phase(pass: "backward", kind: "gradient_reduction", milliseconds: profile.gradientReduction * 1e3 / steps))
-    for part in ["batch", "clip", "optimizer"] {
-      phases.append(Phase(pass: "step", kind: part, milliseconds: outside[part, default: 0] * 1e3 / steps))
+    for (part, seconds) in [("batch", profile.batch), ("clip", profile.clipping), ("optimizer", profile.optimizer)] {
+      phases.append(Phase(pass: "step", kind: part, milliseconds: seconds * 1e3 / steps))
     }
-    // Evaluation batches come from a stream of their own, so they never repeat training batches.
-    var evaluation = SeededGenerator(seed: options.seed ^ 0x5EED_E7A1)
-    func estimate(_ split: Split) throws -> Float {
-      var total: Double = 0
-      for _ in 0..<max(options.evalBatches, 1) {
-        try dataset.fill(&batch, split: split, using: &evaluation)
-        total += Double(try model.forward(batch))
-      }
-      return Float(total / Double(max(options.evalBatches, 1)))
-    }
+    let estimate = try trainer.evaluate(nextBatch: nextBatch)
     return Result(
-      stepMilliseconds: stepTimes, phases: phases, firstLoss: firstLoss, lastLoss: lastLoss,
-      trainLoss: try estimate(.train), valLoss: try estimate(.val))
+      stepMilliseconds: timed.stepSeconds.map { $0 * 1e3 }, phases: phases,
+      firstLoss: timed.losses.first ?? .nan, lastLoss: timed.losses.last ?? .nan,
+      trainLoss: estimate.train, valLoss: estimate.val)
   }
 }

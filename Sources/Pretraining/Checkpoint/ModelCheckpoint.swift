@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import Safetensors
 
@@ -11,9 +12,14 @@ import Safetensors
 /// - `format`: `lesson.minigpt`, `format_version`: `1`;
 /// - `config`: nanoGPT-style JSON, `{"block_size":64,"n_embd":128,"n_head":4,"n_layer":4,"vocab_size":65}`;
 /// - `vocabulary`: the characters in id order as a JSON array (Python's `sorted(set(text))`);
-/// - `step`: optimizer steps taken, in decimal.
+/// - `step`: optimizer steps taken, in decimal;
+/// - `recipe` (written by `lesson train`): the run's ``TrainingRecipe`` as JSON, so the run is
+///   reproducible from its file.
 ///
-/// Optimizer moments are not stored: a checkpoint restores a model, not a run.
+/// A checkpoint that can be resumed also holds the run's ``TrainingState``: AdamW's moments as
+/// tensors `optimizer.exp_avg.NAME` and `optimizer.exp_avg_sq.NAME` (PyTorch's names for m and v)
+/// beside each parameter, and metadata `optimizer_step` and `batch_stream`/`evaluation_stream`
+/// (each random stream's four state words, in hex, comma-separated).
 public struct ModelCheckpoint: Sendable, Equatable {
   /// The value of the `format` metadata entry.
   public static let formatName = "lesson.minigpt"
@@ -30,6 +36,14 @@ public struct ModelCheckpoint: Sendable, Equatable {
   public let step: Int
   /// Every parameter in ``ParameterLayout`` order.
   public let parameters: [Float]
+  /// The settings of the run that wrote it, when it recorded them.
+  public let recipe: TrainingRecipe?
+  /// What continuing the run needs besides the weights, when the checkpoint holds it.
+  public let training: TrainingState?
+
+  /// Prefixes of the tensors holding AdamW's first and second moments.
+  public static let firstMomentPrefix = "optimizer.exp_avg."
+  public static let secondMomentPrefix = "optimizer.exp_avg_sq."
 
   // MARK: - Creating
 
@@ -37,16 +51,24 @@ public struct ModelCheckpoint: Sendable, Equatable {
   ///
   /// - Throws: ``ModelCheckpointError/vocabularyDoesNotMatchConfig(vocabularyCount:configVocabSize:)``
   ///   when the tokenizer's size is not the model's V, ``ModelCheckpointError/invalidStep(_:)``.
-  public init(model: MiniGPT, tokenizer: CharTokenizer, step: Int) throws {
+  public init(model: MiniGPT, tokenizer: CharTokenizer, step: Int, recipe: TrainingRecipe? = nil,
+              training: TrainingState? = nil) throws {
     guard tokenizer.vocabularySize == model.config.vocabSize else {
       throw ModelCheckpointError.vocabularyDoesNotMatchConfig(
         vocabularyCount: tokenizer.vocabularySize, configVocabSize: model.config.vocabSize)
     }
     guard step >= 0 else { throw ModelCheckpointError.invalidStep(step) }
+    if let training {
+      guard training.completedSteps == step, training.optimizer.firstMoment.count == model.parameterCount else {
+        throw ModelCheckpointError.invalidStep(step)
+      }
+    }
     config = model.config
     self.tokenizer = tokenizer
     self.step = step
     parameters = model.parameters.toArray()
+    self.recipe = recipe
+    self.training = training
   }
 
   /// A new model holding these weights.
@@ -61,20 +83,32 @@ public struct ModelCheckpoint: Sendable, Equatable {
   /// The safetensors contents: one tensor per `state_dict` key (no `head.weight`) plus metadata.
   public func safetensors() throws -> SafetensorsFile {
     let layout = ParameterLayout(config: config)
-    let tensors = try parameters.withUnsafeBufferPointer { values in
-      try layout.entries.map { entry in
-        try SafetensorsTensor(
-          name: entry.name, shape: entry.shape,
-          copying: UnsafeBufferPointer(rebasing: values[entry.range]))
+    func tensors(_ values: [Float], prefix: String) throws -> [SafetensorsTensor] {
+      try values.withUnsafeBufferPointer { values in
+        try layout.entries.map { entry in
+          try SafetensorsTensor(
+            name: prefix + entry.name, shape: entry.shape,
+            copying: UnsafeBufferPointer(rebasing: values[entry.range]))
+        }
       }
     }
-    return try SafetensorsFile(tensors: tensors, metadata: [
+    var all = try tensors(parameters, prefix: "")
+    var metadata = [
       "format": Self.formatName,
       "format_version": Self.formatVersion,
       "config": Self.configJSON(config),
       "vocabulary": tokenizer.vocabularyJSON,
       "step": String(step),
-    ])
+    ]
+    if let recipe { metadata["recipe"] = try TrainingRecipe.json(recipe) }
+    if let training {
+      all += try tensors(training.optimizer.firstMoment, prefix: Self.firstMomentPrefix)
+      all += try tensors(training.optimizer.secondMoment, prefix: Self.secondMomentPrefix)
+      metadata["optimizer_step"] = String(training.optimizer.stepCount)
+      metadata["batch_stream"] = Self.streamText(training.batchStream)
+      metadata["evaluation_stream"] = Self.streamText(training.evaluationStream)
+    }
+    return try SafetensorsFile(tensors: all, metadata: metadata)
   }
 
   /// Writes the checkpoint atomically (temporary file, fsync, rename): `url` always holds either
@@ -95,6 +129,15 @@ public struct ModelCheckpoint: Sendable, Equatable {
   ///   ``ModelCheckpointError`` for missing or invalid metadata and mismatches.
   public static func read(from url: URL, expecting tokenizer: CharTokenizer? = nil,
                           config: MiniGPTConfig? = nil) throws -> ModelCheckpoint {
+    // What is at the path, said plainly: a device or FIFO could be endless (`/dev/urandom`), and
+    // Foundation's own message for them ("you don't have permission") is wrong even for root.
+    switch FileKind.of(url.path) {
+    case .regular: break
+    case .missing: throw SafetensorsError.io(path: url.path, operation: "read", reason: "no such file")
+    case let kind:
+      throw SafetensorsError.io(path: url.path, operation: "read", reason: "it is \(kind.phrase), not a checkpoint file; "
+        + "give the .safetensors file that `lesson train --out` wrote")
+    }
     let file: SafetensorsFile
     do {
       file = try SafetensorsFile.read(from: url)
@@ -113,11 +156,12 @@ public struct ModelCheckpoint: Sendable, Equatable {
   public init(file: SafetensorsFile) throws {
     let metadata = file.metadata
     if let format = metadata["format"], format != Self.formatName {
-      throw ModelCheckpointError.invalidMetadata(key: "format", reason: "expected \"\(Self.formatName)\", found \"\(format)\"")
+      throw ModelCheckpointError.invalidMetadata(
+        key: "format", reason: "expected \"\(Self.formatName)\", found \"\(excerpt(format))\"")
     }
     if let version = metadata["format_version"], version != Self.formatVersion {
       throw ModelCheckpointError.invalidMetadata(
-        key: "format_version", reason: "this build reads version \(Self.formatVersion), the file is version \(version)")
+        key: "format_version", reason: "this build reads version \(Self.formatVersion), the file is version \(excerpt(version))")
     }
     guard let configText = metadata["config"] else { throw ModelCheckpointError.missingMetadata(key: "config") }
     guard let vocabularyText = metadata["vocabulary"] else { throw ModelCheckpointError.missingMetadata(key: "vocabulary") }
@@ -135,18 +179,31 @@ public struct ModelCheckpoint: Sendable, Equatable {
         vocabularyCount: tokenizer.vocabularySize, configVocabSize: config.vocabSize)
     }
     guard let step = Int(stepText), step >= 0, String(step) == stepText else {
-      throw ModelCheckpointError.invalidMetadata(key: "step", reason: "\"\(stepText)\" is not a non-negative integer")
+      throw ModelCheckpointError.invalidMetadata(key: "step", reason: "\"\(excerpt(stepText))\" is not a non-negative integer")
     }
 
     let layout = ParameterLayout(config: config)
-    try file.checkNames(required: layout.entries.map(\.name), optional: [Self.tiedHeadName])
-    var parameters = [Float](repeating: 0, count: layout.count)
-    for entry in layout.entries {
-      let tensor = try file.tensor(named: entry.name, shape: entry.shape)
-      let nonFinite = tensor.values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
-      guard nonFinite == 0 else { throw ModelCheckpointError.nonFiniteValues(tensor: entry.name, count: nonFinite) }
-      parameters.replaceSubrange(entry.range, with: tensor.values)
+    let names = layout.entries.map(\.name)
+    let resumable = metadata["optimizer_step"] != nil
+    let moments = names.map { Self.firstMomentPrefix + $0 } + names.map { Self.secondMomentPrefix + $0 }
+    try file.checkNames(required: names + (resumable ? moments : []), optional: [Self.tiedHeadName])
+    // Every shape before any allocation: the config is only metadata, and a 100 KB file can claim
+    // d=16384, L=256 (terabytes of parameters) over empty tensors. Once each tensor has the
+    // layout's shape, the slabs below hold exactly the values the file itself holds.
+    for prefix in resumable ? ["", Self.firstMomentPrefix, Self.secondMomentPrefix] : [""] {
+      for entry in layout.entries { _ = try file.tensor(named: prefix + entry.name, shape: entry.shape) }
     }
+    func values(prefix: String) throws -> [Float] {
+      var values = [Float](repeating: 0, count: layout.count)
+      for entry in layout.entries {
+        let tensor = try file.tensor(named: prefix + entry.name, shape: entry.shape)
+        let nonFinite = tensor.values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+        guard nonFinite == 0 else { throw ModelCheckpointError.nonFiniteValues(tensor: prefix + entry.name, count: nonFinite) }
+        values.replaceSubrange(entry.range, with: tensor.values)
+      }
+      return values
+    }
+    let parameters = try values(prefix: "")
     if file[Self.tiedHeadName] != nil {
       let tokenShape = [config.vocabSize, config.embeddingSize]
       let head = try file.tensor(named: Self.tiedHeadName, shape: tokenShape)
@@ -156,6 +213,49 @@ public struct ModelCheckpoint: Sendable, Equatable {
     self.tokenizer = tokenizer
     self.step = step
     self.parameters = parameters
+    recipe = try metadata["recipe"].map { text in
+      do {
+        return try TrainingRecipe.parse(text)
+      } catch {
+        throw ModelCheckpointError.invalidMetadata(key: "recipe", reason: String(describing: error))
+      }
+    }
+    if resumable {
+      let stepText = metadata["optimizer_step"] ?? ""
+      guard let optimizerStep = Int(stepText), optimizerStep >= 0, String(optimizerStep) == stepText else {
+        throw ModelCheckpointError.invalidMetadata(key: "optimizer_step", reason: "\"\(stepText)\" is not a non-negative integer")
+      }
+      let secondMoment = try values(prefix: Self.secondMomentPrefix)
+      if let negative = secondMoment.firstIndex(where: { $0 < 0 }) {
+        throw ModelCheckpointError.invalidMetadata(
+          key: "optimizer_step", reason: "second moment \(negative) is negative (\(secondMoment[negative])); v is a mean of squares")
+      }
+      training = TrainingState(
+        completedSteps: step,
+        optimizer: AdamW.State(stepCount: optimizerStep, firstMoment: try values(prefix: Self.firstMomentPrefix),
+                               secondMoment: secondMoment),
+        batchStream: try Self.stream(metadata, "batch_stream"),
+        evaluationStream: try Self.stream(metadata, "evaluation_stream"))
+    } else {
+      training = nil
+    }
+  }
+
+  // MARK: - Random streams
+
+  /// "hex,hex,hex,hex".
+  static func streamText(_ state: SeededGenerator.State) -> String {
+    state.array.map { String($0, radix: 16) }.joined(separator: ",")
+  }
+
+  static func stream(_ metadata: [String: String], _ key: String) throws -> SeededGenerator.State {
+    guard let text = metadata[key] else { throw ModelCheckpointError.missingMetadata(key: key) }
+    let words = text.split(separator: ",", omittingEmptySubsequences: false).map { UInt64($0, radix: 16) }
+    guard words.count == 4, words.allSatisfy({ $0 != nil }),
+          let state = SeededGenerator.State(words: words.compactMap { $0 }) else {
+      throw ModelCheckpointError.invalidMetadata(key: key, reason: "expected four hex words, not all zero, separated by commas")
+    }
+    return state
   }
 
   /// Checks that the checkpoint's vocabulary is exactly `tokenizer`'s (same characters, same ids).
@@ -194,9 +294,9 @@ public struct ModelCheckpoint: Sendable, Equatable {
     guard case .object(let members) = parsed else { throw invalid("not a JSON object") }
     var values: [String: Int] = [:]
     for (key, value) in members {
-      guard configKeys.contains(key) else { throw invalid("unknown field \"\(key)\"") }
+      guard configKeys.contains(key) else { throw invalid("unknown field \"\(excerpt(key))\"") }
       guard case .number(let number) = value, let integer = Int(number) else {
-        throw invalid("\"\(key)\" is not an integer")
+        throw invalid("\"\(key)\" is not an integer (or is too large)")
       }
       values[key] = integer
     }

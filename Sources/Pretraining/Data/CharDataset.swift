@@ -9,9 +9,9 @@ public struct CharDataset: Sendable {
   /// The tokenizer whose ids the dataset holds.
   public let tokenizer: CharTokenizer
   /// The first 90% of the corpus.
-  public let train: [TokenID]
+  public let train: TokenStore
   /// The last 10% of the corpus.
-  public let val: [TokenID]
+  public let val: TokenStore
 
   // MARK: - Creating a dataset
 
@@ -23,30 +23,50 @@ public struct CharDataset: Sendable {
   /// - Throws: ``DataError/emptyText``, ``DataError/corpusTooShort(tokens:)``, or
   ///   ``DataError/unknownCharacter(_:offset:line:column:)`` when `tokenizer` lacks a character.
   public init(text: String, tokenizer: CharTokenizer? = nil) throws {
-    let tokenizer = try tokenizer ?? CharTokenizer(text: text)
-    let ids = try tokenizer.encode(text)
+    let (vocabulary, ids) = try CorpusEncoder.encode(text: text, vocabulary: tokenizer)
+    try self.init(tokenizer: vocabulary, ids: ids)
+  }
+
+  /// Reads a UTF-8 corpus (the CLI's `--corpus FILE`) and splits it 90/10, streaming: the text
+  /// is never held whole, only its ids, in 2 bytes each for vocabularies up to 65,536 characters.
+  ///
+  /// `url` may name a regular file, a FIFO or a pipe (`/dev/stdin`), or be `-` for standard
+  /// input; devices and directories are refused. Line endings are normalized as Python's text
+  /// mode does ("\r\n" and a lone "\r" become "\n"), so the vocabulary matches the PyTorch
+  /// reference reading the same file. Unlike the reference, which replaces undecodable bytes,
+  /// invalid UTF-8 is an error.
+  ///
+  /// - Throws: ``DataError/unreadableFile(path:reason:)``, ``DataError/invalidUTF8(path:byteOffset:)``,
+  ///   ``DataError/corpusTooLarge(path:limit:)`` and the errors of ``init(text:tokenizer:)``.
+  public init(contentsOf url: URL, tokenizer: CharTokenizer? = nil) throws {
+    let path = url.relativePath == CorpusEncoder.standardInput ? CorpusEncoder.standardInput : url.path
+    let (vocabulary, ids) = try CorpusEncoder.encode(path: path, vocabulary: tokenizer)
+    try self.init(tokenizer: vocabulary, ids: ids)
+  }
+
+  /// Splits `ids` 90/10 without copying them.
+  private init(tokenizer: CharTokenizer, ids: TokenStore) throws {
     guard ids.count >= 2 else { throw DataError.corpusTooShort(tokens: ids.count) }
     // Int(0.9 * count) truncates exactly like Python's int(0.9 * len(data)).
     let trainCount = Int(0.9 * Double(ids.count))
     self.tokenizer = tokenizer
-    self.train = Array(ids[..<trainCount])
-    self.val = Array(ids[trainCount...])
+    self.train = TokenStore(ids.storage, range: 0..<trainCount)
+    self.val = TokenStore(ids.storage, range: trainCount..<ids.count)
   }
 
-  /// Reads a UTF-8 corpus file (the CLI's `--corpus FILE`) and splits it 90/10.
-  ///
-  /// Line endings are normalized as Python's text mode does ("\r\n" and a lone "\r" become
-  /// "\n"), so the vocabulary matches the PyTorch reference reading the same file. Unlike the
-  /// reference, which replaces undecodable bytes, invalid UTF-8 is an error.
-  ///
-  /// - Throws: ``DataError/unreadableFile(path:reason:)``, ``DataError/invalidUTF8(path:byteOffset:)``,
-  ///   and the errors of ``init(text:tokenizer:)``.
-  public init(contentsOf url: URL, tokenizer: CharTokenizer? = nil) throws {
-    try self.init(text: Self.readCorpus(at: url), tokenizer: tokenizer)
-  }
-
-  /// The text of a UTF-8 corpus file with Python-style newline normalization.
+  /// The text of a UTF-8 corpus file with Python-style newline normalization, for callers that
+  /// need the characters themselves; only regular files up to 2 GiB are read.
   public static func readCorpus(at url: URL) throws -> String {
+    switch FileKind.of(url.path) {
+    case .regular(let size):
+      guard size <= CorpusEncoder.maximumBytes else {
+        throw DataError.corpusTooLarge(path: url.path, limit: CorpusEncoder.maximumBytes)
+      }
+    case .missing:
+      throw DataError.unreadableFile(path: url.path, reason: "no such file")
+    case let kind:
+      throw DataError.unreadableFile(path: url.path, reason: "it is \(kind.phrase), not a text file")
+    }
     let bytes: Data
     do {
       bytes = try Data(contentsOf: url)
@@ -62,7 +82,7 @@ public struct CharDataset: Sendable {
   // MARK: - Splits
 
   /// The tokens of `split`.
-  public func tokens(_ split: Split) -> [TokenID] {
+  public func tokens(_ split: Split) -> TokenStore {
     split == .train ? train : val
   }
 
@@ -104,18 +124,27 @@ public struct CharDataset: Sendable {
     if batch.starts.count != size { batch.starts = [Int](repeating: 0, count: size) }
     if batch.inputs.count != size * context { batch.inputs = [TokenID](repeating: 0, count: size * context) }
     if batch.targets.count != size * context { batch.targets = [TokenID](repeating: 0, count: size * context) }
-    data.withUnsafeBufferPointer { source in
-      batch.inputs.withUnsafeMutableBufferPointer { inputs in
-        batch.targets.withUnsafeMutableBufferPointer { targets in
-          batch.starts.withUnsafeMutableBufferPointer { starts in
-            for row in 0..<size {
-              let start = rng.uniformInt(below: startBound)
-              starts[row] = start
-              let rowBase = row &* context
-              for t in 0..<context {
-                inputs[rowBase &+ t] = source[start &+ t]
-                targets[rowBase &+ t] = source[start &+ t &+ 1]
-              }
+    data.withBuffer(
+      narrow: { Self.copyWindows(from: $0, into: &batch, startBound: startBound, using: &rng) },
+      wide: { Self.copyWindows(from: $0, into: &batch, startBound: startBound, using: &rng) })
+  }
+
+  /// The loop of `fill`, specialized for 2- and 4-byte token storage.
+  private static func copyWindows<Stored: FixedWidthInteger>(
+    from source: UnsafeBufferPointer<Stored>, into batch: inout TokenBatch, startBound: Int,
+    using rng: inout SeededGenerator
+  ) {
+    let size = batch.size, context = batch.context
+    batch.inputs.withUnsafeMutableBufferPointer { inputs in
+      batch.targets.withUnsafeMutableBufferPointer { targets in
+        batch.starts.withUnsafeMutableBufferPointer { starts in
+          for row in 0..<size {
+            let start = rng.uniformInt(below: startBound)
+            starts[row] = start
+            let rowBase = row &* context
+            for t in 0..<context {
+              inputs[rowBase &+ t] = TokenID(truncatingIfNeeded: source[start &+ t])
+              targets[rowBase &+ t] = TokenID(truncatingIfNeeded: source[start &+ t &+ 1])
             }
           }
         }
@@ -138,8 +167,10 @@ public struct CharDataset: Sendable {
     let step = stride ?? context
     guard step >= 1 else { throw DataError.invalidBatchShape(size: size, context: context) }
     let data = tokens(split)
-    let end = start + (size - 1) * step + context + 1
-    guard start >= 0, end <= data.count else {
+    // Checked: hostile sizes must be refused, not overflow.
+    let (span, spanOverflow) = (size - 1).multipliedReportingOverflow(by: step)
+    let (end, endOverflow) = start.addingReportingOverflow(span &+ context &+ 1)
+    guard start >= 0, !spanOverflow, !endOverflow, span <= Int.max - context - 1, end <= data.count else {
       throw DataError.windowsOutOfRange(split: split, start: start, size: size, context: context, tokens: data.count)
     }
     let starts = (0..<size).map { start + $0 * step }

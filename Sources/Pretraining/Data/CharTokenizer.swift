@@ -1,3 +1,5 @@
+import AtomicFiles
+
 /// A character-level tokenizer: one token per Unicode scalar, vocabulary sorted by scalar value.
 ///
 /// "Character" here means a Unicode scalar (a code point), not a Swift `Character` (a grapheme
@@ -34,7 +36,7 @@ public struct CharTokenizer: Sendable, Equatable {
       let entryScalars = Array(entry.unicodeScalars)
       guard entryScalars.count == 1 else {
         throw DataError.invalidVocabulary(
-          "entry \(index) (\(entry.debugDescription)) has \(entryScalars.count) Unicode scalars; each token must be exactly one")
+          "entry \(index) (\(excerpt(entry.debugDescription))) has \(entryScalars.count) Unicode scalars; each token must be exactly one")
       }
       scalars.append(entryScalars[0])
     }

@@ -18,6 +18,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
   case unreadableFile(path: String, reason: String)
   /// The corpus file is not valid UTF-8.
   case invalidUTF8(path: String, byteOffset: Int)
+  /// The corpus is larger than the reader accepts.
+  case corpusTooLarge(path: String, limit: Int)
 
   public var description: String {
     switch self {
@@ -31,15 +33,18 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     case .invalidVocabulary(let reason):
       return "invalid vocabulary: \(reason)"
     case .splitTooShort(let split, let tokens, let context):
-      return "the \(split.rawValue) split has \(tokens) tokens, too few for context \(context): random windows need at least context + 2 = \(context + 2) tokens; use a smaller --context or a longer corpus"
+      return "the \(split.rawValue) split has \(tokens) tokens, too few for context \(context): random windows need at least context + 2 = \(context < Int.max - 2 ? String(context + 2) : "more") tokens; use a smaller --context or a longer corpus"
     case .invalidBatchShape(let size, let context):
       return "batch size (\(size)) and context length (\(context)) must both be at least 1"
     case .windowsOutOfRange(let split, let start, let size, let context, let tokens):
-      return "\(size) consecutive windows of \(context) tokens from position \(start) need tokens \(start)..<\(start + size * context + 1), but the \(split.rawValue) split has \(tokens) tokens"
+      return "\(size) consecutive windows of \(context) tokens from position \(start) need \(size) × \(context) + 1 tokens from \(start), but the \(split.rawValue) split has \(tokens) tokens"
     case .unreadableFile(let path, let reason):
       return "cannot read corpus \(path): \(reason)"
     case .invalidUTF8(let path, let byteOffset):
       return "corpus \(path) is not valid UTF-8 (first bad byte at offset \(byteOffset)); convert it to UTF-8 first"
+    case .corpusTooLarge(let path, let limit):
+      return "corpus \(path) is larger than \(limit / (1 << 30)) GiB, the most this tool reads; train on a part of it "
+        + "(head -c 1G \(path) > part.txt)"
     }
   }
 }

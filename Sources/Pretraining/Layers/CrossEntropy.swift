@@ -2,6 +2,7 @@ import Foundation
 
 /// Softmax cross-entropy over the vocabulary, skipping positions whose target is ``ignoreIndex``.
 public enum CrossEntropy {
+  // lesson:begin cross-entropy
   /// Fills `probabilities` with softmax(logits) per row and `losses` with each row's NLL.
   ///
   /// Rows whose target is ``ignoreIndex`` get loss 0. Returns the NLL summed over scored rows
@@ -13,13 +14,12 @@ public enum CrossEntropy {
   ) -> (sum: Double, count: Int) {
     var total: Double = 0
     var scored = 0
-    for r in 0..<rows {
+    for r in 0..<rows {  // one row per (b, t) position: its V scores and its target class
       let z = logits + r &* vocabulary
       let p = probabilities + r &* vocabulary
-      // lesson:begin cross-entropy
       let maximum = VectorMath.maximum(z, count: vocabulary)
-      let sum = FastMath.expAndSum(p, z, shift: maximum, count: vocabulary)  // Σ e^(z − max)
-      for v in 0..<vocabulary { p[v] /= sum }
+      let sum = FastMath.expAndSum(p, z, shift: maximum, count: vocabulary)  // p = e^(z − max), sum = Σ p
+      for v in 0..<vocabulary { p[v] /= sum }                                  // p = softmax(z)
       let target = targets[r]
       if target == ignoreIndex {
         losses[r] = 0  // no loss (and, in backward, no gradient) here
@@ -27,12 +27,12 @@ public enum CrossEntropy {
       }
       // −log softmax(z)[target] = log Σ e^(z − max) − (z[target] − max)
       losses[r] = Float(log(Double(sum))) - (z[Int(target)] - maximum)
-      // lesson:end
       total += Double(losses[r])
       scored += 1
     }
-    return (total, scored)
+    return (total, scored)  // the mean loss is total / scored
   }
+  // lesson:end
 
   /// Writes dlogits = (softmax − onehot(target)) · lossScale per row, and zero at ignored rows.
   ///

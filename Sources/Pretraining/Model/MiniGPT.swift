@@ -19,9 +19,10 @@ public final class MiniGPT {
 
   /// Number of data-parallel workers used for a batch (at most one per window).
   public private(set) var threads: Int
-  private var replicas: [GPTNetwork] = []
+  var replicas: [GPTNetwork] = []
   private var workerCount = 1
-  private var profiling = false
+  /// Whether per-phase timing is on (MiniGPT+Profiling in PhaseProfile.swift).
+  var profiling = false
 
   /// Windows (B) and positions (T) of the last forward pass.
   public private(set) var batchSize = 0
@@ -73,29 +74,7 @@ public final class MiniGPT {
     layout.entries.map { ($0.name, $0.shape, $0.offset) }
   }
 
-  // MARK: - Threads and profiling
-
-  /// Turns per-phase timing on or off and clears what was recorded. Off by default.
-  public func setProfiling(_ enabled: Bool) {
-    profiling = enabled
-    for replica in replicas {
-      replica.clock.enabled = enabled
-      replica.profile = PhaseProfile()
-    }
-  }
-
-  /// Seconds per (pass, layer kind) since profiling was turned on, as seen by worker 0, plus
-  /// clipping and AdamW time on this model.
-  public var phaseProfile: PhaseProfile { replicas.first?.profile ?? PhaseProfile() }
-
-  /// Times `body` into the profile's clipping or optimizer bucket when profiling is on.
-  func timed<R>(_ bucket: WritableKeyPath<PhaseProfile, Double>, _ body: () -> R) -> R {
-    guard profiling, let first = replicas.first else { return body() }
-    let start = DispatchTime.now().uptimeNanoseconds
-    let result = body()
-    first.profile[keyPath: bucket] += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-    return result
-  }
+  // MARK: - Threads
 
   // MARK: - Forward
 
@@ -222,11 +201,10 @@ public final class MiniGPT {
     }
     guard workers > 1 else { return }
     // Sum the other workers' gradients into the model's, clearing theirs for the next backward.
-    let start = profiling ? DispatchTime.now().uptimeNanoseconds : 0
     let total = SendablePointer(base: gradients.base)
     let count = layout.count
     let chunk = (count + workers - 1) / workers
-    ParallelWorkers.run(workers) { worker in
+    timed(\.gradientReduction) { ParallelWorkers.run(workers) { worker in
       let lower = worker * chunk
       let upper = min(count, lower + chunk)
       guard lower < upper else { return }
@@ -239,10 +217,7 @@ public final class MiniGPT {
           part[i] = 0
         }
       }
-    }
-    if profiling {
-      replicas[0].profile.gradientReduction += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-    }
+    } }
   }
 
   /// Sets every gradient to zero.

@@ -36,7 +36,9 @@ public struct NGramModel: Sendable {
   ///
   /// - Throws: ``NGramError`` for an order outside 1...3, a non-positive or non-finite `smoothing`,
   ///   an empty `tokens`, or an id outside `0 ..< vocabularySize`.
-  public init(order: Int, tokens: [TokenID], vocabularySize: Int, smoothing: Double = defaultSmoothing) throws {
+  public init<Tokens: RandomAccessCollection>(
+    order: Int, tokens: Tokens, vocabularySize: Int, smoothing: Double = defaultSmoothing
+  ) throws where Tokens.Element == TokenID, Tokens.Index == Int {
     guard (1...3).contains(order) else { throw NGramError.invalidOrder(order) }
     guard smoothing > 0, smoothing.isFinite else { throw NGramError.invalidSmoothing(smoothing) }
     // V^3 must fit an Int key; any Unicode-scalar vocabulary does.
@@ -53,7 +55,7 @@ public struct NGramModel: Sendable {
     for position in tokens.indices {
       let token = Int(tokens[position])
       var context = 0
-      for length in 0..<min(order, position + 1) {
+      for length in 0..<min(order, position - tokens.startIndex + 1) {
         if length > 0 { context = context &+ Int(tokens[position - length]) &* Self.power(v, length - 1) }
         totals[length][context, default: 0] += 1
         counts[length][context &* v &+ token, default: 0] += 1
@@ -101,6 +103,29 @@ public struct NGramModel: Sendable {
     return probability(of: Int(token), after: prefix[...])
   }
 
+  // MARK: - Exporting
+
+  /// Every count the model holds, for recomputing its distributions elsewhere (the HTML widget).
+  ///
+  /// `levels[n]` lists the contexts of length n (0 ... order − 1), sorted by key; a context's key
+  /// is Σ id(back) · V^(back − 1) over its last n tokens (back = 1 is the token just before the
+  /// prediction), the key `distribution(after:)` looks up, backing off to shorter contexts the same way.
+  public func counts() -> NGramCounts {
+    var levels: [[NGramCounts.Context]] = []
+    for length in 0..<order {
+      var contexts: [NGramCounts.Context] = []
+      for (key, total) in contextTotals[length].sorted(by: { $0.key < $1.key }) {
+        var following: [[Int]] = []
+        for token in 0..<vocabularySize {
+          if let count = ngramCounts[length][key &* vocabularySize &+ token] { following.append([token, count]) }
+        }
+        contexts.append(NGramCounts.Context(key: key, total: total, following: following))
+      }
+      levels.append(contexts)
+    }
+    return NGramCounts(order: order, vocabularySize: vocabularySize, smoothing: smoothing, levels: levels)
+  }
+
   // MARK: - Evaluating
 
   /// Mean negative log-likelihood, in nats, of each token of `tokens` given the ones before it.
@@ -109,7 +134,8 @@ public struct NGramModel: Sendable {
   /// the sequence; each uses up to `order - 1` preceding tokens of `tokens` itself.
   ///
   /// - Throws: ``NGramError/tooFewEvaluationTokens(_:)`` for fewer than two tokens, or a range error.
-  public func averageLoss(on tokens: [TokenID]) throws -> Double {
+  public func averageLoss(on tokens: some Collection<TokenID>) throws -> Double {
+    let tokens = Array(tokens)  // free for an array; a TokenStore split is copied once
     guard tokens.count >= 2 else { throw NGramError.tooFewEvaluationTokens(tokens.count) }
     try Self.checkRange(tokens, vocabularySize: vocabularySize)
     var total = 0.0
@@ -121,7 +147,7 @@ public struct NGramModel: Sendable {
   }
 
   /// ``averageLoss(on:)`` in bits per character (nats / ln 2).
-  public func bitsPerCharacter(on tokens: [TokenID]) throws -> Double {
+  public func bitsPerCharacter(on tokens: some Collection<TokenID>) throws -> Double {
     try averageLoss(on: tokens) / log(2.0)
   }
 
@@ -248,11 +274,27 @@ public struct NGramModel: Sendable {
     return result
   }
 
-  private static func checkRange(_ tokens: [TokenID], vocabularySize: Int) throws {
+  private static func checkRange(_ tokens: some Collection<TokenID>, vocabularySize: Int) throws {
     for (position, token) in tokens.enumerated() where token < 0 || Int(token) >= vocabularySize {
       throw NGramError.tokenOutOfRange(token, position: position, vocabularySize: vocabularySize)
     }
   }
+}
+
+/// An n-gram model's counts as plain data (see ``NGramModel/counts()``).
+public struct NGramCounts: Sendable, Codable, Equatable {
+  /// One context: its key, how often it occurred, and `[token, count]` for each token that followed it.
+  public struct Context: Sendable, Codable, Equatable {
+    public var key: Int
+    public var total: Int
+    public var following: [[Int]]
+  }
+
+  public var order: Int
+  public var vocabularySize: Int
+  public var smoothing: Double
+  /// `levels[n]`: the contexts of length n that occurred, sorted by key.
+  public var levels: [[Context]]
 }
 
 /// Why an n-gram model could not be built or queried.

@@ -53,6 +53,44 @@ public final class AdamW {
     self.groups = groups ?? [Group(range: 0..<parameterCount, decays: true)]
   }
 
+  /// AdamW's whole state between steps: what a resumed run needs to step exactly as the first would have.
+  public struct State: Sendable, Equatable {
+    /// Steps taken (t in the bias corrections).
+    public var stepCount: Int
+    /// First moments m, one per parameter.
+    public var firstMoment: [Float]
+    /// Second moments v, one per parameter.
+    public var secondMoment: [Float]
+
+    public init(stepCount: Int, firstMoment: [Float], secondMoment: [Float]) {
+      self.stepCount = stepCount
+      self.firstMoment = firstMoment
+      self.secondMoment = secondMoment
+    }
+  }
+
+  /// A copy of the step count and both moments.
+  public var state: State {
+    State(stepCount: stepCount, firstMoment: firstMoment.toArray(), secondMoment: secondMoment.toArray())
+  }
+
+  /// Continues from `state`: the next step is the one the optimizer that saved it would have taken.
+  ///
+  /// - Throws: ``TrainingError/invalidOptions(_:)`` when the moments do not have one value per parameter.
+  public func restore(_ state: State) throws {
+    let count = firstMoment.count
+    guard state.stepCount >= 0, state.firstMoment.count == count, state.secondMoment.count == count else {
+      throw TrainingError.invalidOptions(
+        "optimizer state for \(state.firstMoment.count) values (step \(state.stepCount)) does not fit \(count) parameters")
+    }
+    guard state.secondMoment.allSatisfy({ $0 >= 0 && $0.isFinite }), state.firstMoment.allSatisfy(\.isFinite) else {
+      throw TrainingError.invalidOptions("optimizer moments hold NaN, infinite or negative second moments")
+    }
+    stepCount = state.stepCount
+    firstMoment.copy(from: state.firstMoment)
+    secondMoment.copy(from: state.secondMoment)
+  }
+
   /// Creates an optimizer for a model, decaying its 2-D tensors (matrices, embeddings) only.
   public convenience init(model: MiniGPT, configuration: Configuration = Configuration()) {
     let groups = model.layout.entries.map { Group(range: $0.range, decays: $0.isDecayed) }
@@ -105,17 +143,19 @@ public final class AdamW {
     _ gradients: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
     _ v: UnsafeMutablePointer<Float>, _ k: StepConstants
   ) {
-    let c = k.hyper
-    let decay: Float = decays ? k.decay : 1
+    // lesson:begin adamw-update
+    let (beta1, beta2, epsilon) = (k.hyper.beta1, k.hyper.beta2, k.hyper.epsilon)
+    let stepSize = k.stepSize        // lr / (1 − β₁ᵗ): the step, with m's bias correction folded in
+    let correction2 = k.correction2  // √(1 − β₂ᵗ): v's bias correction, applied under the root
+    let decay: Float = decays ? k.decay : 1  // 1 − lr·λ (biases and layer norms do not decay)
     for i in range {
-      // lesson:begin adamw-update
       let g = gradients[i]
       parameters[i] *= decay  // decoupled weight decay: θ ← θ − lr·λ·θ
-      m[i] = c.beta1 * m[i] + (1 - c.beta1) * g
-      v[i] = c.beta2 * v[i] + (1 - c.beta2) * g * g
-      parameters[i] -= k.stepSize * m[i] / (v[i].squareRoot() / k.correction2 + c.epsilon)
-      // lesson:end
+      m[i] = beta1 * m[i] + (1 - beta1) * g
+      v[i] = beta2 * v[i] + (1 - beta2) * g * g
+      parameters[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + epsilon)
     }
+    // lesson:end
   }
 
   /// Takes one step on a model's parameters with its current gradients.

@@ -48,10 +48,10 @@ public enum GradientClipping {
 }
 
 extension MiniGPT {
-  /// Clips the model's gradients to global norm `max`; returns the norm before clipping.
+  /// Clips the model's gradients to global norm `max` (0: no clipping); returns the norm before clipping.
   @discardableResult
   public func clipGradientNorm(max: Float) -> Float {
-    timed(\.clipping) { GradientClipping.clip(gradients.buffer, maxNorm: max) }
+    timed(\.clipping) { max > 0 ? GradientClipping.clip(gradients.buffer, maxNorm: max) : gradientNorm }
   }
 
   /// The global L2 norm of the model's gradients.

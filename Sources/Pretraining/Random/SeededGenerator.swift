@@ -4,7 +4,7 @@
 /// `SystemRandomNumberGenerator` cannot be seeded, so everything reproducible in the
 /// library (initialization, batch sampling, dropout-free sampling of text) draws from this.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-  private var state: (UInt64, UInt64, UInt64, UInt64)
+  private var stream: (UInt64, UInt64, UInt64, UInt64)
 
   /// Creates a generator whose whole stream is fixed by `seed`.
   public init(seed: UInt64) {
@@ -16,19 +16,43 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
       z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
       return z ^ (z >> 31)
     }
-    state = (splitMix(), splitMix(), splitMix(), splitMix())
+    stream = (splitMix(), splitMix(), splitMix(), splitMix())
+  }
+
+  /// Where a stream stands: xoshiro256**'s four words, enough to continue it draw for draw.
+  public struct State: Sendable, Equatable {
+    public var words: (UInt64, UInt64, UInt64, UInt64)
+
+    /// Fails when every word is zero, the one state xoshiro never leaves (and never reaches).
+    public init?(words: [UInt64]) {
+      guard words.count == 4, words.contains(where: { $0 != 0 }) else { return nil }
+      self.words = (words[0], words[1], words[2], words[3])
+    }
+
+    /// The four words, in order.
+    public var array: [UInt64] { [words.0, words.1, words.2, words.3] }
+
+    public static func == (a: State, b: State) -> Bool { a.array == b.array }
+  }
+
+  /// Where this stream stands now.
+  public var state: State { State(words: [stream.0, stream.1, stream.2, stream.3])! }
+
+  /// Continues a stream from a saved ``state``.
+  public init(state: State) {
+    stream = state.words
   }
 
   /// Returns the next 64 random bits.
   public mutating func next() -> UInt64 {
-    let result = rotateLeft(state.1 &* 5, by: 7) &* 9
-    let shifted = state.1 << 17
-    state.2 ^= state.0
-    state.3 ^= state.1
-    state.1 ^= state.2
-    state.0 ^= state.3
-    state.2 ^= shifted
-    state.3 = rotateLeft(state.3, by: 45)
+    let result = rotateLeft(stream.1 &* 5, by: 7) &* 9
+    let shifted = stream.1 << 17
+    stream.2 ^= stream.0
+    stream.3 ^= stream.1
+    stream.1 ^= stream.2
+    stream.0 ^= stream.3
+    stream.2 ^= shifted
+    stream.3 = rotateLeft(stream.3, by: 45)
     return result
   }
 

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Settings for a training run.
 public struct TrainingOptions: Sendable, Equatable {
   /// Optimizer steps to take.
@@ -8,7 +6,7 @@ public struct TrainingOptions: Sendable, Equatable {
   public var schedule: LearningRateSchedule
   /// AdamW hyperparameters (its learning rate is replaced by `schedule`).
   public var optimizer: AdamW.Configuration
-  /// Global gradient-norm clip.
+  /// Global gradient-norm clip; 0 turns clipping off (the norm is still measured and checked).
   public var maxGradientNorm: Float
   /// Estimate train/val loss every this many steps (and after the last); 0 = only at the end.
   public var evalInterval: Int
@@ -37,6 +35,8 @@ public struct TrainingProgress: Sendable, Equatable {
   public var loss: Float
   public var gradientNorm: Float
   public var learningRate: Float
+  /// Wall time of this step (batch to optimizer), in seconds.
+  public var stepSeconds: Double
   public var tokensPerSecond: Double
   /// Set on steps where the loss was estimated.
   public var evaluation: LossEstimate?
@@ -55,6 +55,8 @@ public struct TrainingSummary: Sendable, Equatable {
   public var losses: [Float]
   /// Every loss estimate, the last one after the final step.
   public var evaluations: [LossEstimate]
+  /// Wall time of every step, in order, in seconds (evaluation excluded).
+  public var stepSeconds: [Double]
   /// Median wall time of a step in milliseconds.
   public var millisecondsPerStep: Double
   /// Tokens consumed per second at the median step time.
@@ -64,7 +66,29 @@ public struct TrainingSummary: Sendable, Equatable {
 /// Draws a batch for a split, advancing the generator.
 public typealias BatchSource = (Split, inout SeededGenerator) throws -> TokenBatch
 
+/// What a run holds besides the weights: enough to continue it exactly as if it had never stopped.
+public struct TrainingState: Sendable, Equatable {
+  /// Optimizer steps taken.
+  public var completedSteps: Int
+  /// AdamW's step count and moments.
+  public var optimizer: AdamW.State
+  /// Where the training batches' random stream stands.
+  public var batchStream: SeededGenerator.State
+  /// Where the evaluation batches' random stream stands.
+  public var evaluationStream: SeededGenerator.State
+
+  public init(completedSteps: Int, optimizer: AdamW.State, batchStream: SeededGenerator.State,
+              evaluationStream: SeededGenerator.State) {
+    self.completedSteps = completedSteps
+    self.optimizer = optimizer
+    self.batchStream = batchStream
+    self.evaluationStream = evaluationStream
+  }
+}
+
 /// Trains a MiniGPT: batch, forward, zero grads, backward, clip, step.
+///
+/// The one training loop: `lesson train`, `lesson bench` and the lessons all run it.
 public final class Trainer {
   public let model: MiniGPT
   public let optimizer: AdamW
@@ -73,17 +97,22 @@ public final class Trainer {
   /// Evaluation draws from its own stream, so how often we evaluate never changes the training batches.
   private var evaluationGenerator: SeededGenerator
 
+  /// Mixed into the seed for the evaluation stream (the PyTorch reference uses the same constant).
+  public static let evaluationStreamSalt: UInt64 = 0x5EED_E7A1_5EED_E7A1
+
   /// Creates a trainer with a fresh AdamW for `model`.
   public init(model: MiniGPT, options: TrainingOptions) throws {
     guard options.steps >= 0 else { throw TrainingError.invalidOptions("steps must be ≥ 0") }
     guard options.evalBatches >= 1 else { throw TrainingError.invalidOptions("evalBatches must be ≥ 1") }
     guard options.evalInterval >= 0 else { throw TrainingError.invalidOptions("evalInterval must be ≥ 0") }
-    guard options.maxGradientNorm > 0 else { throw TrainingError.invalidOptions("maxGradientNorm must be > 0") }
+    guard options.maxGradientNorm >= 0, options.maxGradientNorm.isFinite else {
+      throw TrainingError.invalidOptions("maxGradientNorm must be ≥ 0 (0 = no clipping)")
+    }
     self.model = model
     self.options = options
     optimizer = AdamW(model: model, configuration: options.optimizer)
     generator = SeededGenerator(seed: options.seed)
-    evaluationGenerator = SeededGenerator(seed: options.seed ^ 0x5EED_E7A1_5EED_E7A1)
+    evaluationGenerator = SeededGenerator(seed: options.seed ^ Self.evaluationStreamSalt)
   }
 
   /// Steps taken so far (a later `run` continues from here).
@@ -97,21 +126,58 @@ public final class Trainer {
     var stepSeconds: [Double] = []
     var stepStarted: UInt64 = 0
     var lastStep = 0
+    var evaluatesLastStep = true
     var progress: ((TrainingProgress) -> Void)?
   }
 
+  // MARK: - Resuming
+
+  /// The step count, optimizer moments and both random streams, as a checkpoint stores them.
+  public var state: TrainingState {
+    TrainingState(completedSteps: completedSteps, optimizer: optimizer.state,
+                  batchStream: generator.state, evaluationStream: evaluationGenerator.state)
+  }
+
+  /// Puts the run back where `state` was taken, so the next steps are those the first run would have taken.
+  ///
+  /// - Throws: ``TrainingError/invalidOptions(_:)`` when the moments do not fit this model.
+  public func restore(_ state: TrainingState) throws {
+    guard state.completedSteps >= 0 else { throw TrainingError.invalidOptions("a negative step count cannot be resumed") }
+    try optimizer.restore(state.optimizer)
+    completedSteps = state.completedSteps
+    generator = SeededGenerator(state: state.batchStream)
+    evaluationGenerator = SeededGenerator(state: state.evaluationStream)
+  }
+
+  // MARK: - Training
+
   /// Runs `steps` more optimizer steps (default `options.steps`), calling `progress` after each.
   ///
-  /// Evaluates train/val loss every `options.evalInterval` steps and after the last one.
+  /// Evaluates train/val loss every `options.evalInterval` steps and, when `evaluateAtEnd`, after the last one.
   /// - Throws: ``TrainingError/nonFinite(step:loss:gradientNorm:)`` naming the step where the
   ///   loss or gradient norm stopped being finite; errors from `nextBatch` or the model.
-  public func run(steps: Int? = nil, nextBatch: BatchSource,
+  public func run(steps: Int? = nil, evaluateAtEnd: Bool = true, nextBatch: BatchSource,
                   progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingSummary {
     let count = steps ?? options.steps
     guard count >= 0 else { throw TrainingError.invalidOptions("steps must be ≥ 0") }
     log = RunLog(progress: progress)
     log.lastStep = completedSteps + count - 1
-    log.stepStarted = DispatchTime.now().uptimeNanoseconds
+    log.evaluatesLastStep = evaluateAtEnd
+    try withoutActuallyEscaping(nextBatch) { source in
+      try loop(count: count, nextBatch: model.profilingBatches(source))
+    }
+    let sorted = log.stepSeconds.sorted()
+    let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    let tokensPerStep = Double(model.batchSize * model.time)
+    return TrainingSummary(
+      losses: log.losses, evaluations: log.evaluations, stepSeconds: log.stepSeconds,
+      millisecondsPerStep: median * 1e3, tokensPerSecond: median > 0 ? tokensPerStep / median : 0)
+  }
+
+  /// The steps themselves; `nextBatch` is the caller's source, timed as "batch" when profiling is on
+  /// (benchmarks profile runs without estimates, so no evaluation batch is counted there).
+  private func loop(count: Int, nextBatch: BatchSource) throws {
+    log.stepStarted = MonotonicClock.now()
     // lesson:begin training-loop
     for step in completedSteps..<(completedSteps + count) {
       let lr = options.schedule.rate(atStep: step)
@@ -125,12 +191,6 @@ public final class Trainer {
       try record(step: step, loss: loss, gradientNorm: norm, learningRate: lr, nextBatch: nextBatch)
     }
     // lesson:end
-    let sorted = log.stepSeconds.sorted()
-    let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-    let tokensPerStep = Double(model.batchSize * model.time)
-    return TrainingSummary(
-      losses: log.losses, evaluations: log.evaluations, millisecondsPerStep: median * 1e3,
-      tokensPerSecond: median > 0 ? tokensPerStep / median : 0)
   }
 
   /// Stops training when the loss or gradient norm is NaN or infinite.
@@ -143,35 +203,47 @@ public final class Trainer {
   /// Logs a finished step, evaluates when due and reports progress; restarts the step clock.
   private func record(step: Int, loss: Float, gradientNorm: Float, learningRate: Float,
                       nextBatch: BatchSource) throws {
-    let now = DispatchTime.now().uptimeNanoseconds
-    let seconds = Double(now - log.stepStarted) * 1e-9
+    let seconds = MonotonicClock.seconds(since: log.stepStarted)
     let tokens = model.batchSize * model.time
     completedSteps = step + 1
     log.stepSeconds.append(seconds)
     log.losses.append(loss)
-    var estimate: LossEstimate?
-    if step == log.lastStep || (options.evalInterval > 0 && completedSteps % options.evalInterval == 0) {
-      let e = LossEstimate(
-        step: completedSteps,
-        train: try estimateLoss(.train, batches: options.evalBatches, nextBatch: nextBatch),
-        val: try estimateLoss(.val, batches: options.evalBatches, nextBatch: nextBatch))
+    var evaluation: LossEstimate?
+    // Interval estimates advance the evaluation stream; the end-of-run one reads a copy of it, so
+    // where a run stops (and is resumed) never changes the batches of later estimates.
+    let scheduled = options.evalInterval > 0 && completedSteps % options.evalInterval == 0
+    if scheduled || (step == log.lastStep && log.evaluatesLastStep) {
+      let e = scheduled ? try estimate(advancing: &evaluationGenerator, nextBatch: nextBatch)
+                        : try evaluate(nextBatch: nextBatch)
       log.evaluations.append(e)
-      estimate = e
+      evaluation = e
     }
     log.progress?(TrainingProgress(
       step: completedSteps, loss: loss, gradientNorm: gradientNorm, learningRate: learningRate,
-      tokensPerSecond: Double(tokens) / max(seconds, 1e-9), evaluation: estimate))
-    log.stepStarted = DispatchTime.now().uptimeNanoseconds  // evaluation time is not step time
+      stepSeconds: seconds, tokensPerSecond: Double(tokens) / max(seconds, 1e-9), evaluation: evaluation))
+    log.stepStarted = MonotonicClock.now()  // evaluation time is not step time
   }
 
-  /// Mean loss over `batches` batches of `split`, without touching gradients or the optimizer.
+  // MARK: - Loss estimates
+
+  /// Mean train and val loss over `options.evalBatches` batches each, at the current step.
   ///
-  /// Draws from the trainer's evaluation stream (seeded from `options.seed`), not the training one.
-  public func estimateLoss(_ split: Split, batches: Int, nextBatch: BatchSource) throws -> Float {
-    var total: Double = 0
-    for _ in 0..<max(batches, 1) {
-      total += Double(try model.forward(try nextBatch(split, &evaluationGenerator)))
+  /// The one loss estimate. It reads a copy of the evaluation stream (seeded from
+  /// `options.seed ^ evaluationStreamSalt`, never the training one), so asking for an estimate
+  /// changes neither training nor the estimates the run makes every `evalInterval` steps.
+  public func evaluate(nextBatch: BatchSource) throws -> LossEstimate {
+    var copy = evaluationGenerator
+    return try estimate(advancing: &copy, nextBatch: nextBatch)
+  }
+
+  private func estimate(advancing generator: inout SeededGenerator, nextBatch: BatchSource) throws -> LossEstimate {
+    func mean(_ split: Split) throws -> Float {
+      var total: Double = 0
+      for _ in 0..<options.evalBatches {
+        total += Double(try model.forward(try nextBatch(split, &generator)))
+      }
+      return Float(total / Double(options.evalBatches))
     }
-    return Float(total / Double(max(batches, 1)))
+    return LossEstimate(step: completedSteps, train: try mean(.train), val: try mean(.val))
   }
 }
