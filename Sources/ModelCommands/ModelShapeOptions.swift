@@ -148,7 +148,7 @@ public struct ModelShapeOptions: Sendable, Equatable {
   }
 
   /// Bytes the run will hold: parameters, gradients and AdamW moments, each worker's gradient slab,
-  /// activations and backward scratch (the sizes `ModelReplica` allocates).
+  /// activations and backward scratch (the sizes `GPTNetwork` allocates).
   public func estimatedBytes(_ config: MiniGPTConfig) -> Double {
     let workers = Double(min(threads, batchSize))
     let rowsPerWorker = Double((batchSize + Int(workers) - 1) / Int(workers))

@@ -66,9 +66,6 @@ public enum Interrupts {
   /// The first signal received, if any; long computations poll it at safe points.
   public static var pending: InterruptSignal? { state.withLock { $0.pending } }
 
-  /// Whether a signal has been received.
-  public static var isPending: Bool { pending != nil }
-
   /// Registers `cleanup` to run before an interrupted process exits (newest first).
   @discardableResult
   public static func addCleanup(_ cleanup: @escaping @Sendable () -> Void) -> CleanupToken {

@@ -19,7 +19,7 @@ public final class MiniGPT {
 
   /// Number of data-parallel workers used for a batch (at most one per window).
   public private(set) var threads: Int
-  var replicas: [ModelReplica] = []
+  var replicas: [GPTNetwork] = []
   private var workerCount = 1
   /// Whether per-phase timing is on (MiniGPT+Profiling in PhaseProfile.swift).
   var profiling = false
@@ -75,16 +75,6 @@ public final class MiniGPT {
   }
 
   // MARK: - Threads
-
-  /// Sets the number of data-parallel workers (1 = everything on the calling thread).
-  public func setThreads(_ count: Int) throws {
-    guard count >= 1 else { throw ModelError.invalidThreadCount(count) }
-    if count != threads {
-      threads = count
-      replicas = []
-      readyForBackward = false
-    }
-  }
 
   // MARK: - Forward
 
@@ -188,7 +178,7 @@ public final class MiniGPT {
     let batchCapacity = max(largestShare, replicas.first?.batchCapacity ?? 0)
     let timeCapacity = max(time, replicas.first?.timeCapacity ?? 0)
     replicas = (0..<max(threads, 1)).map { worker in
-      ModelReplica(
+      GPTNetwork(
         config: config, layout: layout, batchCapacity: batchCapacity, timeCapacity: timeCapacity,
         sharedGradients: worker == 0 ? gradients.base : nil)
     }
@@ -237,7 +227,7 @@ public final class MiniGPT {
 
   // MARK: - Reading results
 
-  private func locate(batch b: Int) throws -> (replica: ModelReplica, row: Int) {
+  private func locate(batch b: Int) throws -> (replica: GPTNetwork, row: Int) {
     guard batchSize > 0 else { throw ModelError.noForwardPass }
     guard b >= 0 && b < batchSize else {
       throw ModelError.indexOutOfRange("batch row \(b) of \(batchSize)")
@@ -325,14 +315,5 @@ public final class MiniGPT {
       throw ModelError.shapeMismatch("the model has \(parameterCount) parameters, got \(values.count)")
     }
     parameters.copy(from: values)
-  }
-
-  /// Overwrites the parameter with this name; `values` must have exactly its element count.
-  public func setParameter(named name: String, values: [Float]) throws {
-    let e = try entry(name)
-    guard values.count == e.count else {
-      throw ModelError.shapeMismatch("\(name) has \(e.count) values \(e.shape), got \(values.count)")
-    }
-    parameters.copy(from: values, at: e.offset)
   }
 }

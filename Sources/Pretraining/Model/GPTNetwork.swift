@@ -1,10 +1,11 @@
-/// One data-parallel worker's share of the model: activations for its slice of the batch and the
-/// forward/backward pass over them.
+/// The GPT network itself: embeddings, blocks, final norm and tied head, run forward and backward
+/// over some rows of a batch on its own preallocated activations. `MiniGPT` (the front door) owns
+/// the parameters and runs one network per data-parallel worker, each on its slice of the batch.
 ///
 /// Parameters are shared read-only; each replica accumulates into its own gradient slab (replica 0
 /// into the model's), which the model then sums. All buffers are sized for a capacity (rows of the
 /// batch × context) and reused until a larger batch or context arrives.
-final class ModelReplica: @unchecked Sendable {
+final class GPTNetwork: @unchecked Sendable {
   // @unchecked: a replica is used by exactly one worker thread at a time (the model hands replica
   // i to worker i and waits for all workers before touching any replica again).
 
