@@ -1,4 +1,6 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
+// 6.2 is the first tools version whose packages may be depended on by version while their targets
+// carry unsafe flags (the CPU tuning below): another package can use `from: "0.2.0"`.
 import PackageDescription
 
 // MARK: - Build settings
@@ -31,9 +33,10 @@ let package = Package(
     .library(name: "LessonKit", targets: ["LessonKit"]),
     .library(name: "LessonBundles", targets: ["LessonBundles"]),
     .library(name: "LessonCommandLine", targets: ["LessonCommandLine"]),
+    .library(name: "BuiltInCourse", targets: ["BuiltInCourse"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
   ],
   targets: [
     // MARK: - C system libraries
@@ -48,6 +51,10 @@ let package = Package(
       pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
     ),
+
+    // Whether this CPU runs the vector code the numeric library is compiled to; plain C, built for
+    // any x86-64, so the question can be asked before any AVX2 instruction runs.
+    .target(name: "CPUFeatures"),
 
     // MARK: - Libraries, from the bottom of the dependency graph up
 
@@ -90,9 +97,20 @@ let package = Package(
     .target(
       name: "LessonCommandLine",
       dependencies: [
-        "LessonKit", "LessonWidgets", "ModelCommands", "Pretraining",
+        "CPUFeatures", "LessonKit", "LessonWidgets", "ModelCommands", "Pretraining",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
+    ),
+    // The built-in course's lesson files, compiled into the executable so an installed `lesson`
+    // serves them anywhere. The target's folder is Lessons/ itself: one copy of each lesson, no
+    // generated file to forget (a test checks every lesson there is embedded, byte for byte).
+    .target(
+      name: "BuiltInCourse",
+      dependencies: ["LessonKit"],
+      path: "Lessons",
+      exclude: ["examples"],
+      sources: ["BuiltInCourse.swift"],
+      resources: [.embedInCode("00_pretrain.md"), .embedInCode("01_sft.md")]
     ),
 
     // MARK: - Executables
@@ -100,8 +118,8 @@ let package = Package(
     // `lesson`: the command line with the built-in course.
     .executableTarget(
       name: "lesson",
-      dependencies: ["LessonCommandLine", "LessonBundles"],
-      swiftSettings: vectorISA
+      dependencies: ["LessonCommandLine", "LessonBundles", "BuiltInCourse"]
+      // No vector ISA here: main.swift runs before the CPU check, so it must run on any x86-64.
     ),
     // `lesson-testbed`: the command line with only the engine's self-test bundle, for the end-to-end tests.
     .executableTarget(
@@ -145,7 +163,7 @@ let package = Package(
     ),
     .testTarget(
       name: "LessonCommandLineTests",
-      dependencies: ["LessonCommandLine"]
+      dependencies: ["LessonCommandLine", "LessonKit", "BuiltInCourse"]
     ),
     .testTarget(
       name: "EndToEndTests",

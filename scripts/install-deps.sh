@@ -21,14 +21,21 @@ case "$(uname -s)" in
       command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
     fi
     if [ ${#need_apt[@]} -eq 0 ]; then exit 0; fi
-    if command -v apt-get >/dev/null; then
+    # Only root installs: without root this script changes nothing on the system (no sudo
+    # prompt in the middle of a build) and says what is missing and how to provide it.
+    if command -v apt-get >/dev/null && [ "$(id -u)" -eq 0 ]; then
       echo "install-deps: installing ${need_apt[*]}" >&2
-      sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-      $sudo apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
     else
-      echo "install-deps: missing system packages: ${need_apt[*]}" >&2
-      echo "install-deps: install the equivalents of libcmark and OpenBLAS (with pkg-config files) and retry." >&2
+      echo "install-deps: missing (Debian/Ubuntu package names): ${need_apt[*]}" >&2
+      if command -v apt-get >/dev/null; then
+        echo "install-deps: as root: apt-get install ${need_apt[*]}" >&2
+      fi
+      echo "install-deps: without root: build or install cmark and OpenBLAS under a prefix you own (for" >&2
+      echo "  example Homebrew on Linux: brew install cmark openblas pkg-config) and point pkg-config at" >&2
+      echo "  their .pc files: export PKG_CONFIG_PATH=\$PREFIX/lib/pkgconfig:\$PKG_CONFIG_PATH (Homebrew:" >&2
+      echo "  \$(brew --prefix)/lib/pkgconfig and \$(brew --prefix openblas)/lib/pkgconfig); then retry." >&2
       exit 1
     fi
     ;;

@@ -18,7 +18,7 @@ extension LessonCommand {
     @Option(name: .customLong("html"), help: "The directory to write the site into (created if missing).")
     var outputDirectory: String
 
-    @Argument(help: "Lesson paths or short names; default: every lesson.")
+    @Argument(help: "Lesson paths or short names; default: every lesson.", completion: .custom(lessonNameCompletions))
     var lessons: [String] = []
 
     @OptionGroup var settings: RunSettingsOptions

@@ -12,7 +12,7 @@ extension LessonCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Lesson paths or short names; default: every lesson.")
+    @Argument(help: "Lesson paths or short names; default: every lesson.", completion: .custom(lessonNameCompletions))
     var lessons: [String] = []
 
     @Option(help: "Report format: text, json or junit.")

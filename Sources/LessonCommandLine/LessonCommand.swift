@@ -10,7 +10,7 @@ import LessonKit
 /// import LessonBundles
 /// import LessonCommandLine
 ///
-/// LessonCommand.main(bundles: AllBundles.list)
+/// LessonCommand.main(bundles: AllBundles.list, lessons: BuiltInCourse.lessons)
 /// ```
 public struct LessonCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
@@ -19,25 +19,48 @@ public struct LessonCommand: ParsableCommand {
     version: LessonKitVersion.string,
     // Reading and checking lessons first, then the numeric tools, then authoring.
     subcommands: [
-      Run.self, Check.self, Build.self, List.self, Show.self, Params.self, Lint.self, Sync.self, Cache.self,
-      Train.self, Sample.self, Bench.self, Export.self, Corpus.self, Play.self,
+      Run.self, Check.self, Build.self, List.self, Progress.self, Show.self, Params.self, Lint.self, Sync.self,
+      Cache.self, Train.self, Sample.self, Bench.self, Export.self, Corpus.self, Play.self,
       New.self,
-    ],
-    defaultSubcommand: Run.self)
+    ])
+
+  @OptionGroup var global: GlobalOptions
 
   public init() {}
+
+  /// The bare `lesson`: an overview of the lessons and how to start. It never runs a lesson
+  /// by itself (`lesson LESSON` and `lesson run` do).
+  public func run() throws {
+    try finish(ProgressCommand.overview(global.environment(), abstract: Self.configuration.abstract))
+  }
 
   /// Runs the command line on the process's arguments with `bundles` as the course, then exits.
   ///
   /// - Parameters:
   ///   - bundles: every bundle whose steps and checks the lessons may use.
-  ///   - lessonsDirectory: the lessons to use when `--lessons-dir` is not given; nil = the
-  ///     nearest `Lessons/` above the current directory.
+  ///   - lessons: the lessons built into the executable, found after every folder on the
+  ///     search path (`--lessons`, or the nearest `Lessons/`; then `LESSON_PATH`).
   ///   - arguments: the arguments after the program name; nil = the process's own.
-  public static func main(bundles: [LessonBundle], lessonsDirectory: String? = nil, arguments: [String]? = nil) -> Never {
-    Course.current = Course(bundles: bundles, lessonsDirectory: lessonsDirectory)
+  ///
+  /// `bundles` is evaluated only after the CPU check: bundle code is compiled for the vector ISA.
+  public static func main(
+    bundles: @autoclosure () -> [LessonBundle], lessons: [BuiltInLesson] = [], arguments: [String]? = nil
+  ) -> Never {
+    CPUCheck.requireVectorISA()
+    Course.current = Course(bundles: bundles(), lessons: lessons)
     let given = arguments ?? Array(CommandLine.arguments.dropFirst())
-    main(GlobalOptions.movedAfterSubcommand(given, subcommands: subcommandNames))
+    let locator = { GlobalOptions.locator(for: given) }
+    let route = FrontDoor.route(
+      given, subcommands: subcommandNames, findLesson: { word in (try? locator().find(word)) != nil },
+      lessonNames: { ((try? locator().lessons()) ?? []).map(\.name) })
+    switch route {
+    case let .parse(arguments):
+      main(arguments)
+    case let .unknown(word, suggestion):
+      let hint = suggestion.map { "; did you mean `\($0)`?" } ?? "; `lesson help` lists the commands, `lesson list` the lessons"
+      FileHandle.standardError.write(Data("error: no such command or lesson '\(Sanitizer.clean(word, singleLine: true))'\(hint)\n".utf8))
+      Foundation.exit(2)
+    }
     Foundation.exit(0)
   }
 }
@@ -49,21 +72,26 @@ extension LessonCommand {
   }
 }
 
-/// What the command line serves: the bundles and where lessons are, fixed once by `LessonCommand.main`.
+/// What the command line serves: the bundles and the built-in lessons, fixed once by `LessonCommand.main`.
 struct Course {
   var bundles: [LessonBundle]
-  var lessonsDirectory: String?
+  var lessons: [BuiltInLesson]
 
   /// Set before any argument is parsed and never changed afterwards, so reads need no lock.
-  nonisolated(unsafe) static var current = Course(bundles: [], lessonsDirectory: nil)
+  nonisolated(unsafe) static var current = Course(bundles: [], lessons: [])
 }
 
 // MARK: - Shared options
 
 /// Options every subcommand accepts, before or after its name (`lesson --color never check`).
 public struct GlobalOptions: ParsableArguments {
-  @Option(name: .customLong("lessons-dir"), help: "The lessons directory (default: the nearest Lessons/ above the current directory).")
-  public var lessonsDirectory: String?
+  @Option(
+    name: [.customLong("lessons"), .customLong("lessons-dir")],
+    help: ArgumentHelp(
+      "A folder of lessons, searched before LESSON_PATH's folders and the built-in lessons; repeatable "
+        + "(default: the nearest Lessons/ above the current directory).", valueName: "dir"),
+    completion: .directory)
+  public var lessonsDirectories: [String] = []
 
   @Option(help: "Colour: auto (terminal only, honours NO_COLOR), always or never.")
   public var color: ColorMode = .auto
@@ -71,33 +99,52 @@ public struct GlobalOptions: ParsableArguments {
   public init() {}
 
   /// The flags above, each taking one value.
-  public static let flags: Set<String> = ["--lessons-dir", "--color"]
+  public static let flags: Set<String> = ["--lessons", "--lessons-dir", "--color"]
 
   /// `arguments` with global options written before the subcommand moved just after it, where
-  /// swift-argument-parser reads them: `--lessons-dir X list` → `list --lessons-dir X`. Anything
+  /// swift-argument-parser reads them: `--lessons X list` → `list --lessons X`. Anything
   /// else (no subcommand word, another option first) is left as it is.
   public static func movedAfterSubcommand(_ arguments: [String], subcommands: Set<String>) -> [String] {
+    let (global, rest) = leadingGlobalOptions(arguments)
+    guard !global.isEmpty, let word = rest.first, subcommands.contains(word) else { return arguments }
+    return [word] + global + rest.dropFirst()
+  }
+
+  /// The global options at the start of `arguments`, and what follows them.
+  public static func leadingGlobalOptions(_ arguments: [String]) -> (global: [String], rest: ArraySlice<String>) {
     var index = 0
-    var global: [String] = []
     while index < arguments.count {
       let word = arguments[index]
       if flags.contains(word), index + 1 < arguments.count {
-        global += arguments[index...index + 1]
         index += 2
       } else if let equals = word.firstIndex(of: "="), flags.contains(String(word[..<equals])) {
-        global.append(word)
         index += 1
       } else {
         break
       }
     }
-    guard !global.isEmpty, index < arguments.count, subcommands.contains(arguments[index]) else { return arguments }
-    return [arguments[index]] + global + arguments[(index + 1)...]
+    return (Array(arguments[..<index]), arguments[index...])
+  }
+
+  /// The lesson search path: these folders (or the nearest `Lessons/`), `LESSON_PATH`, then the
+  /// course's built-in lessons, unpacked into the user's cache.
+  public func locator(environment: [String: String] = ProcessInfo.processInfo.environment) -> LessonLocator {
+    let builtIn = BuiltInLessonFolder.materialize(
+      Course.current.lessons, cacheRoot: ResultCache.standardDirectory(environment: environment)
+    ) { warning in FileHandle.standardError.write(Data("warning: \(Sanitizer.clean(warning))\n".utf8)) }
+    return LessonLocator(lessonsDirectories: lessonsDirectories, searchPath: environment["LESSON_PATH"], builtIn: builtIn)
+  }
+
+  /// The search path as the words before the subcommand would set it (for routing a bare word).
+  static func locator(for arguments: [String]) -> LessonLocator {
+    let (global, _) = leadingGlobalOptions(arguments)
+    let parsed = (try? GlobalOptions.parse(global)) ?? GlobalOptions()
+    return parsed.locator()
   }
 
   /// The environment the LessonKit commands run in.
   public func environment() -> CommandEnvironment {
-    .standard(color: color, lessonsDirectory: lessonsDirectory ?? Course.current.lessonsDirectory)
+    .standard(color: color, locator: locator())
   }
 }
 

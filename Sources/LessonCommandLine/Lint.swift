@@ -10,7 +10,7 @@ extension LessonCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Lesson paths or short names; default: every lesson.")
+    @Argument(help: "Lesson paths or short names; default: every lesson.", completion: .custom(lessonNameCompletions))
     var lessons: [String] = []
 
     @Flag(help: "Also list every number in the prose that no claim covers (mark one that is not a claim with <!-- not-a-claim --> right after it).")

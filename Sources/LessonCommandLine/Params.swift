@@ -9,7 +9,7 @@ extension LessonCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "A lesson path or short name; default: the first lesson.")
+    @Argument(help: "A lesson path or short name; default: the first lesson.", completion: .custom(lessonNameCompletions))
     var lesson: String?
 
     @Option(help: "Output format: text or json.")

@@ -9,7 +9,7 @@ extension LessonCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "A lesson path or short name (pretrain → Lessons/00_pretrain.md); default: the first lesson.")
+    @Argument(help: "A lesson path or short name (pretrain → Lessons/00_pretrain.md); default: the first lesson.", completion: .custom(lessonNameCompletions))
     var lesson: String?
 
     @Flag(help: "Run straight through without pausing before steps.")

@@ -8,7 +8,7 @@ extension LessonCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "A lesson path or short name; default: the first lesson.")
+    @Argument(help: "A lesson path or short name; default: the first lesson.", completion: .custom(lessonNameCompletions))
     var lesson: String?
 
     func run() throws {

@@ -9,7 +9,7 @@ extension LessonCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Lesson paths or short names; default: every lesson.")
+    @Argument(help: "Lesson paths or short names; default: every lesson.", completion: .custom(lessonNameCompletions))
     var lessons: [String] = []
 
     @Flag(help: "Write nothing; exit 1 when a block is out of sync.")

@@ -103,3 +103,57 @@ import Testing
     #expect(err.contains("bundle 'a' and bundle 'b'"))
   }
 }
+
+@Suite struct SearchPathTests {
+  private func folder(_ lessons: [String: String]) throws -> String {
+    let root = NSTemporaryDirectory() + "search-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    for (name, text) in lessons { try text.write(toFile: root + "/" + name, atomically: true, encoding: .utf8) }
+    return root
+  }
+
+  /// `--lessons`, then LESSON_PATH, then the built-in lessons; an earlier folder's lesson hides a
+  /// later one with the same short name.
+  @Test func foldersAreSearchedInOrderAndEarlierNamesWin() throws {
+    let author = try folder(["00_pretrain.md": "# mine\n", "05_extra.md": "# extra\n"])
+    let shared = try folder(["03_shared.md": "# shared\n"])
+    let builtIn = try folder(["00_pretrain.md": "# built in\n", "01_sft.md": "# sft\n"])
+    let locator = LessonLocator(
+      lessonsDirectories: [author], searchPath: "/nonexistent:\(shared)", builtIn: builtIn, currentDirectory: "/")
+    let found = try locator.lessons()
+    #expect(found.map(\.name) == ["pretrain", "extra", "shared", "sft"])
+    #expect(found.map(\.origin) == [.option, .option, .environment, .builtIn])
+    #expect(try locator.resolve("pretrain") == author + "/00_pretrain.md")
+    #expect(try locator.resolve("sft") == builtIn + "/01_sft.md")
+    #expect(locator.directory == author)
+  }
+
+  @Test func aMissingLessonsFolderIsNamed() throws {
+    let locator = LessonLocator(lessonsDirectories: ["/nonexistent/lessons"], currentDirectory: "/")
+    #expect(throws: LessonLoadError.self) { try locator.lessons() }
+    #expect((try? locator.lessons()) == nil)
+  }
+
+  /// The built-in lessons are unpacked byte for byte into a folder named by their contents; a
+  /// changed copy is put back; different contents get a different folder.
+  @Test func builtInLessonsAreUnpackedByContent() throws {
+    let cache = try folder([:])
+    let lessons = [BuiltInLesson(fileName: "00_a.md", bytes: Array("# A ✓\n".utf8))]
+    var warnings: [String] = []
+    let first = try #require(BuiltInLessonFolder.materialize(lessons, cacheRoot: cache) { warnings.append($0) })
+    #expect(FileManager.default.contents(atPath: first + "/00_a.md").map { [UInt8]($0) } == lessons[0].bytes)
+    try "tampered\n".write(toFile: first + "/00_a.md", atomically: true, encoding: .utf8)
+    #expect(BuiltInLessonFolder.materialize(lessons, cacheRoot: cache) { warnings.append($0) } == first)
+    #expect(FileManager.default.contents(atPath: first + "/00_a.md").map { [UInt8]($0) } == lessons[0].bytes)
+    let other = [BuiltInLesson(fileName: "00_a.md", bytes: Array("# B\n".utf8))]
+    #expect(BuiltInLessonFolder.materialize(other, cacheRoot: cache) { warnings.append($0) } != first)
+    #expect(warnings.isEmpty)
+  }
+
+  @Test func anUnwritableCacheWarnsAndServesNoBuiltIns() throws {
+    var warnings: [String] = []
+    let lessons = [BuiltInLesson(fileName: "00_a.md", bytes: Array("# A\n".utf8))]
+    #expect(BuiltInLessonFolder.materialize(lessons, cacheRoot: "/dev/null/cache") { warnings.append($0) } == nil)
+    #expect(warnings.count == 1 && warnings[0].contains("XDG_CACHE_HOME"))
+  }
+}

@@ -63,7 +63,9 @@ public struct LessonScaffold: Sendable, Equatable {
   }
 
   /// The scaffold for lesson `name` numbered `number`.
-  public init(name: String, number: Int) throws {
+  ///
+  /// `isPublic` makes the bundle public, for a bundle in its own module (an author package).
+  public init(name: String, number: Int, isPublic: Bool = false) throws {
     guard Self.isValidName(name) else { throw ScaffoldError.invalidName(name) }
     self.name = name
     self.number = number
@@ -77,7 +79,7 @@ public struct LessonScaffold: Sendable, Equatable {
     markdown = Self.markdown(title: title, stepID: stepID, checkID: checkID)
     swift = Self.swift(
       name: name, typeName: typeName, lessonFile: String(format: "%02d_%@.md", number, name),
-      stepID: stepID, checkID: checkID)
+      stepID: stepID, checkID: checkID, access: isPublic ? "public " : "")
   }
 
   /// The shown code of the scaffold's step, also the body of its source region.
@@ -109,7 +111,9 @@ public struct LessonScaffold: Sendable, Equatable {
     """
   }
 
-  private static func swift(name: String, typeName: String, lessonFile: String, stepID: String, checkID: String) -> String {
+  private static func swift(
+    name: String, typeName: String, lessonFile: String, stepID: String, checkID: String, access: String
+  ) -> String {
     let indentedCode = stepCode.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n")
     return """
       import LessonKit
@@ -121,11 +125,11 @@ public struct LessonScaffold: Sendable, Equatable {
       /// A step runs code, reports through its context and records measurements by name; a
       /// claim `[10](check:NAME)` binds to the measurement NAME. A step declares its settings
       /// (`parameters:`) and the names it measures, so `lesson lint` binds without running it.
-      enum \(typeName) {
+      \(access)enum \(typeName) {
         /// How many numbers the step adds up; `--set count=5` changes it.
         static let count = Parameter.integer("count", default: 4, in: 1...1_000, "how many numbers the step adds up")
 
-        static let bundle = LessonBundle(name: "\(name)") {
+        \(access)static let bundle = LessonBundle(name: "\(name)") {
           Step("\(stepID)", parameters: [count], measures: ["\(checkID)"]) { context in
             let count = context[count]
             // lesson:begin \(stepID)

@@ -46,7 +46,7 @@ public struct CommandEnvironment {
   /// The process's real streams, with colour decided per stream from `color`.
   ///
   /// Also installs the SIGINT/SIGTERM handlers (`Interrupts`): the process is a CLI run.
-  public static func standard(color: ColorMode, lessonsDirectory: String?) -> CommandEnvironment {
+  public static func standard(color: ColorMode, locator: LessonLocator) -> CommandEnvironment {
     Interrupts.install()
     return CommandEnvironment(
       out: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
@@ -54,7 +54,7 @@ public struct CommandEnvironment {
       outStyle: TerminalStyle.resolve(color, fileDescriptor: 1),
       errStyle: TerminalStyle.resolve(color, fileDescriptor: 2),
       width: Terminal.width(),
-      locator: LessonLocator(lessonsDirectory: lessonsDirectory),
+      locator: locator,
       isInteractive: Terminal.isTTY(0) && Terminal.isTTY(1),
       errIsTTY: Terminal.isTTY(2))
   }

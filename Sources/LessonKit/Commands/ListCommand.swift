@@ -7,27 +7,28 @@ import Foundation
 /// Parses only; runs nothing and builds no registry, so it starts fast.
 public enum ListCommand {
   public static func run(_ env: CommandEnvironment) -> Int32 {
-    let files: [String]
+    let found: [LessonLocator.Found]
     do {
-      files = try env.locator.lessonFiles()
+      found = try env.locator.lessons()
     } catch {
       env.error(String(describing: error))
       return 2
     }
     var rows: [[String]] = []
     var status: Int32 = 0
-    for file in files {
-      let name = LessonLocator.shortName(ofFile: (file as NSString).lastPathComponent) ?? file
+    for lesson in found {
       do {
-        let lesson = try Lesson.load(path: file)
-        rows.append([name, lesson.title, String(lesson.steps.count), String(lesson.claims.count), LessonLocator.displayPath(file)])
+        let parsed = try Lesson.load(path: lesson.path)
+        // A built-in lesson's file is an unpacked copy in the cache: where it came from says more.
+        let place = lesson.origin == .builtIn ? "(built in)" : LessonLocator.displayPath(lesson.path)
+        rows.append([lesson.name, parsed.title, String(parsed.steps.count), String(parsed.claims.count), place])
       } catch {
         env.error(String(describing: error))
         status = 2
       }
     }
     if rows.isEmpty {
-      env.err("no lessons in \(env.locator.directory ?? ".")\n")
+      env.err("no lessons in \(env.locator.searchedDescription)\n")
       return status
     }
     let lines = TableRenderer.render(

@@ -23,6 +23,37 @@ public enum NewCommand {
     }
   }
 
+  /// `lesson new NAME --package DIR`: writes a standalone author package; 0, or 1 when not created.
+  public static func runPackage(
+    _ env: CommandEnvironment, name: String, directory: String, dependency: LessonPackageScaffold.Dependency
+  ) -> Int32 {
+    do {
+      let scaffold = try LessonPackageScaffold(name: name, dependency: dependency)
+      let written = try scaffold.write(into: directory)
+      let shown = LessonLocator.displayPath(directory)
+      let commands = aligned([
+        ("cd \(shown)", "the new package"),
+        ("swift run \(scaffold.executableName) check \(scaffold.lesson.name)", "builds, runs the step: 2 passed, 0 failed"),
+        ("swift test", "the same check, as a test"),
+      ])
+      env.out("""
+        Created the package \(shown) (\(written.count) files): the lesson \(scaffold.lesson.lessonFileName), its bundle \
+        \(scaffold.moduleName), the executable `\(scaffold.executableName)` and a test.
+
+        Next:
+        \(commands)
+
+        Then write prose and claims in Lessons/\(scaffold.lesson.lessonFileName) and steps in \
+        Sources/\(scaffold.moduleName)/\(scaffold.moduleName).swift; the guide is docs/authoring.md of `lesson`.
+
+        """)
+      return 0
+    } catch {
+      env.error(String(describing: error))
+      return 1
+    }
+  }
+
   /// The report `lesson new` prints: what it created and the author's loop from there.
   public static func nextSteps(_ scaffold: LessonScaffold, _ written: LessonScaffold.WrittenFiles) -> String {
     let lesson = LessonLocator.displayPath(written.lesson)
@@ -32,10 +63,7 @@ public enum NewCommand {
       (".build/release/lesson check \(scaffold.name)", "runs the step and checks the claim: 1 passed"),
       (".build/release/lesson lint \(scaffold.name)", "ids, attributes, source regions: 0 errors"),
     ]
-    let width = commands.map(\.0.count).max() ?? 0
-    let next = commands.map { command, why in
-      "  " + command + String(repeating: " ", count: width - command.count) + "   # " + why
-    }.joined(separator: "\n")
+    let next = aligned(commands)
     return """
       Created \(lesson) (one step, one claim)
       Created \(bundle) (registers step '\(scaffold.stepID)' and check '\(scaffold.checkID)')
@@ -52,5 +80,13 @@ public enum NewCommand {
       The guide: docs/authoring.md
 
       """
+  }
+
+  /// Commands with their comments lined up: `  swift build   # why`.
+  static func aligned(_ commands: [(String, String)]) -> String {
+    let width = commands.map(\.0.count).max() ?? 0
+    return commands.map { command, why in
+      "  " + command + String(repeating: " ", count: width - command.count) + "   # " + why
+    }.joined(separator: "\n")
   }
 }

@@ -31,6 +31,8 @@ public enum LessonLoadError: Error, CustomStringConvertible {
   case notFound(String, searched: String, available: [String])
   case noLessonsDirectory(startingAt: String)
   case noLessons(directory: String)
+  /// A folder given with `--lessons` that is not a directory.
+  case noSuchFolder(String)
 
   public var description: String {
     switch self {
@@ -45,7 +47,9 @@ public enum LessonLoadError: Error, CustomStringConvertible {
       let names = available.isEmpty ? "none" : available.joined(separator: ", ")
       return "no lesson named '\(name)' in \(searched) (available: \(names))"
     case let .noLessonsDirectory(start):
-      return "no Lessons/ directory in \(start) or above; pass --lessons-dir or a lesson path"
+      return "no Lessons/ directory in \(start) or above; pass --lessons DIR or a lesson path"
+    case let .noSuchFolder(path):
+      return "--lessons \(path): no such directory; give a folder that holds NN_<name>.md lessons"
     case let .noLessons(directory):
       return "\(directory) holds no NN_<name>.md lessons"
     }

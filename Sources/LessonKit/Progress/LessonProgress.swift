@@ -120,6 +120,14 @@ public struct LessonProgressStore: Sendable {
     try AtomicFile.write([UInt8](data), to: path(forLesson: progress.lesson), createDirectory: true)
   }
 
+  /// Deletes the saved progress of `lessonPath`; returns false when there was none.
+  public func remove(lesson lessonPath: String) throws -> Bool {
+    let file = path(forLesson: lessonPath)
+    guard FileManager.default.fileExists(atPath: file) else { return false }
+    try FileManager.default.removeItem(atPath: file)
+    return true
+  }
+
   /// `path` made absolute against the current directory, `.` and `..` resolved.
   public static func absolute(_ path: String) -> String {
     URL(fileURLWithPath: path).standardizedFileURL.path
