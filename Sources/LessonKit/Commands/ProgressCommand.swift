@@ -12,6 +12,11 @@ public enum ProgressCommand {
     var name: String
     var title: String
     var progress: String
+    var saved: LessonProgressStore.Loaded
+    var finished: Bool {
+      if case let .progress(progress) = saved { return progress.finished }
+      return false
+    }
   }
 
   /// Prints every lesson's progress; exits 2 when the lessons cannot be listed.
@@ -64,8 +69,9 @@ public enum ProgressCommand {
       title: nil, headers: ["LESSON", "TITLE", "PROGRESS"], rows: rows.map { [$0.name, $0.title, $0.progress] },
       style: env.outStyle)
     env.out(lines.joined(separator: "\n") + "\n\n")
-    let next = rows.first { $0.progress != "done" } ?? rows[0]
-    let verb = next.progress == "not started" ? "lesson run \(next.name)" : "lesson run --resume \(next.name)"
+    let next = rows.first { !$0.finished } ?? rows[0]
+    let name = Sanitizer.clean(next.name, singleLine: true)
+    let verb = next.saved == .none || next.finished ? "lesson run \(name)" : "lesson run --resume \(name)"
     env.out("Start with `\(verb)`. `lesson check LESSON` verifies every claim; `lesson help` lists every command.\n")
     return 0
   }
@@ -82,9 +88,10 @@ public enum ProgressCommand {
     return found.map { found in
       let lesson = try? Lesson.load(path: found.path)
       let title = lesson?.title ?? "(unreadable: lesson check \(found.name) says why)"
+      let saved = store.load(lesson: found.path)
       return Row(
         name: found.name, title: title,  // TableRenderer cleans every cell
-        progress: describe(store.load(lesson: found.path), claimCount: lesson?.claims.count))
+        progress: describe(saved, claimCount: lesson?.claims.count), saved: saved)
     }
   }
 
