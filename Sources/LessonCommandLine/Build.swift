@@ -15,7 +15,7 @@ extension LessonCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .customLong("html"), help: "The directory to write the site into (created if missing).")
+    @Option(name: .customLong("html"), help: "The directory to write the site into (created if missing).", completion: .directory)
     var outputDirectory: String
 
     @Argument(help: "Lesson paths or short names; default: every lesson.", completion: .custom(lessonNameCompletions))

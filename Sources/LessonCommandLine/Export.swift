@@ -14,10 +14,10 @@ extension LessonCommand {
     @Option(help: "The layout to write: \(ExportCommandOptions.formats.joined(separator: ", ")).")
     var format: String
 
-    @Argument(help: "A checkpoint from `lesson train --out`.")
+    @Argument(help: "A checkpoint from `lesson train --out`.", completion: .file(extensions: ["safetensors"]))
     var checkpoint: String
 
-    @Argument(help: "The safetensors file to write (atomically).")
+    @Argument(help: "The safetensors file to write (atomically).", completion: .file(extensions: ["safetensors"]))
     var out: String
 
     func run() throws {

@@ -161,7 +161,8 @@ struct RunSettingsOptions: ParsableArguments {
   @Flag(help: "Compute every step afresh: neither read nor write the result cache.")
   var noCache = false
 
-  @Option(help: "Also write the steps' charts (e.g. the loss curve) as SVG files into this existing directory.")
+  @Option(
+    help: "Also write the steps' charts (e.g. the loss curve) as SVG files into this existing directory.", completion: .directory)
   var plots: String?
 
   /// The engine's form of these options.

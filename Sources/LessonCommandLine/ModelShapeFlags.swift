@@ -8,7 +8,7 @@ import ModelCommands
 struct ModelShapeFlags: ParsableArguments {
   private static let defaults = ModelShapeOptions()
 
-  @Option(help: "A UTF-8 text file to train on (default: the embedded Shakespeare).")
+  @Option(help: "A UTF-8 text file to train on (default: the embedded Shakespeare).", completion: .file())
   var corpus: String?
 
   @Option(help: "Windows per batch (B; default \(defaults.batchSize)).")

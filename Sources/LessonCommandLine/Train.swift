@@ -28,7 +28,7 @@ extension LessonCommand {
     @Option(help: "Start from a named recipe: \(TrainingRecipe.named.keys.sorted().joined(separator: ", ")).")
     var recipe: String?
 
-    @Option(help: "Continue the run a checkpoint from --out recorded (weights, AdamW state, data streams).")
+    @Option(help: "Continue the run a checkpoint from --out recorded (weights, AdamW state, data streams).", completion: .file(extensions: ["safetensors"]))
     var resume: String?
 
     @Option(help: "Optimizer steps of the whole run (default \(lesson.steps)).")
@@ -70,13 +70,13 @@ extension LessonCommand {
     @Option(help: "Batches averaged per loss estimate (default \(lesson.evalBatches)).")
     var evalBatches: Int?
 
-    @Option(help: "Write a safetensors checkpoint here (atomically) when training ends or is interrupted.")
+    @Option(help: "Write a safetensors checkpoint here (atomically) when training ends or is interrupted.", completion: .file(extensions: ["safetensors"]))
     var out: String?
 
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
 
-    @Option(help: "Also write the loss curve (train and val) to this SVG file.")
+    @Option(help: "Also write the loss curve (train and val) to this SVG file.", completion: .file(extensions: ["svg"]))
     var plot: String?
 
     func run() throws {

@@ -32,27 +32,14 @@ public enum BuildCommand {
   /// Builds the site; 0 when everything passed and was written, 1 on failures or a write error,
   /// 2 when a lesson cannot be loaded or bound.
   public static func run(_ env: CommandEnvironment, options: BuildOptions, registry makeRegistry: () throws -> Registry) -> Int32 {
-    let registry: Registry
-    let paths: [String]
-    do {
-      registry = try makeRegistry()
-      paths = try env.locator.resolveAll(options.lessons)
-    } catch {
-      env.error(String(describing: error))
-      return 2
-    }
+    guard let (registry, paths) = env.prepare(lessons: options.lessons, registry: makeRegistry) else { return 2 }
     if let problem = outputProblem(options.outputDirectory) {
       env.error(problem)
       return 2
     }
     var pages: [(file: String, lesson: Lesson, results: LessonResults)] = []
     for path in paths {
-      let loaded = LoadedLesson.load(path, registry: registry)
-      guard let lesson = loaded.lesson, loaded.isUsable else {
-        if let loadError = loaded.loadError { env.error(loadError) }
-        for error in loaded.errors { env.diagnostic(error) }
-        return 2
-      }
+      guard let lesson = env.usable(LoadedLesson.load(path, registry: registry)) else { return 2 }
       env.err("building \(LessonLocator.displayPath(path))\n")
       let progress = env.progressDisplay()
       let runner: LessonRunner

@@ -32,15 +32,7 @@ public struct CheckOptions: Sendable {
 public enum CheckCommand {
   /// Runs the check and returns the exit code (0 pass, 1 failures, 2 load or bind errors).
   public static func run(_ env: CommandEnvironment, options: CheckOptions, registry makeRegistry: () throws -> Registry) -> Int32 {
-    let registry: Registry
-    let paths: [String]
-    do {
-      registry = try makeRegistry()
-      paths = try env.locator.resolveAll(options.lessons)
-    } catch {
-      env.error(String(describing: error))
-      return 2
-    }
+    guard let (registry, paths) = env.prepare(lessons: options.lessons, registry: makeRegistry) else { return 2 }
     let loaded = paths.map { LoadedLesson.load($0, registry: registry) }
     let selectors = options.only + (options.from.map { [$0] } ?? [])
     for id in selectors where !loaded.contains(where: { $0.lesson.map { lessonMentions($0, id) } ?? false }) {

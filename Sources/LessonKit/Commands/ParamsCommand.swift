@@ -8,21 +8,9 @@ public enum ParamsCommand {
   public static func run(
     _ env: CommandEnvironment, lesson argument: String?, json: Bool, registry makeRegistry: () throws -> Registry
   ) -> Int32 {
-    let registry: Registry
-    let path: String
-    do {
-      registry = try makeRegistry()
-      path = try env.locator.resolve(argument)
-    } catch {
-      env.error(String(describing: error))
-      return 2
-    }
-    let loaded = LoadedLesson.load(path, registry: registry)
-    guard let lesson = loaded.lesson, loaded.isUsable else {
-      if let loadError = loaded.loadError { env.error(loadError) }
-      for error in loaded.errors { env.diagnostic(error) }
-      return 2
-    }
+    guard let (registry, path) = env.prepare(lesson: argument, registry: makeRegistry),
+      let lesson = env.usable(LoadedLesson.load(path, registry: registry))
+    else { return 2 }
     let rows = describe(lesson, registry: registry)
     if json {
       let objects: [[String: Any]] = rows.map { row in

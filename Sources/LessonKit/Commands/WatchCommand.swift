@@ -89,9 +89,7 @@ public enum WatchCommand {
     path: String, registry: Registry, options: CheckOptions, env: CommandEnvironment, previous: [CheckResult]?
   ) -> [CheckResult] {
     let loaded = LoadedLesson.load(path, registry: registry)
-    guard let lesson = loaded.lesson, loaded.isUsable else {
-      if let loadError = loaded.loadError { env.error(loadError) }
-      for error in loaded.errors { env.diagnostic(error, toOut: true) }
+    guard let lesson = env.usable(loaded, diagnosticsToOut: true) else {
       env.out("\(loaded.errors.count + (loaded.loadError == nil ? 0 : 1)) error(s): fix the lesson and save again\n")
       return []
     }
