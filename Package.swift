@@ -155,7 +155,7 @@ let package = Package(
     ),
     .testTarget(
       name: "LessonWidgetsTests",
-      dependencies: ["LessonWidgets", "LessonKit"]
+      dependencies: ["LessonWidgets", "LessonKit", "Pretraining"]
     ),
     .testTarget(
       name: "ModelCommandsTests",

@@ -173,11 +173,11 @@ struct WidgetBrowserTests {
       var expected = "To be"
       for _ in 0..<60 {
         let p = try trigram.distribution(after: Array(expected.unicodeScalars))
-        expected.unicodeScalars.append(trigram.vocabulary[NextCharacterMath.argmax(p)])
+        expected.unicodeScalars.append(trigram.vocabulary[Categorical.argmax(p)])
       }
       let text = try await browser.run("return document.querySelector('.prompt').value") as? String
       #expect(text == expected)
-      // Sampling: SplitMix64 seeded 1337, the draws of NextCharacterMath.draw.
+      // Sampling: SplitMix64 seeded 1337, the draws of Categorical.draw.
       try await Self.setPrompt(browser, "To be")
       try await browser.click(".sample")
       try await browser.wait(until: "return document.querySelector('section.widget').dataset.running === 'false'")
@@ -185,7 +185,7 @@ struct WidgetBrowserTests {
       var sampled = "To be"
       for _ in 0..<60 {
         let p = try trigram.distribution(after: Array(sampled.unicodeScalars))
-        sampled.unicodeScalars.append(trigram.vocabulary[NextCharacterMath.draw(from: p, using: &generator)])
+        sampled.unicodeScalars.append(trigram.vocabulary[Categorical.draw(from: p, using: &generator, total: p.reduce(0, +))])
       }
       let drawn = try await browser.run("return document.querySelector('.prompt').value") as? String
       #expect(drawn == sampled)

@@ -1,4 +1,5 @@
 import LessonKit
+import Pretraining
 import LessonWidgets
 import Testing
 
@@ -131,6 +132,6 @@ private struct UniformModel: NextCharacterModel {
     #expect(abs(sharp[0] - 0.36 / 0.52) < 1e-12)
     #expect(NextCharacterMath.entropyBits([0.25, 0.25, 0.25, 0.25]) == 2)
     #expect(NextCharacterMath.top(2, of: [0.1, 0.3, 0.3, 0.3]) == [1, 2])
-    #expect(NextCharacterMath.argmax([0.1, 0.3, 0.3]) == 1)
+    #expect(Categorical.argmax([0.1, 0.3, 0.3]) == 1)
   }
 }

@@ -41,45 +41,10 @@ public enum NextCharacterMath {
     probabilities.reduce(0) { sum, p in p > 0 ? sum - p * Foundation.log2(p) : sum }
   }
 
-  /// The index of the largest probability (the lowest index on ties).
-  public static func argmax(_ probabilities: [Double]) -> Int {
-    var best = 0
-    for index in probabilities.indices where probabilities[index] > probabilities[best] { best = index }
-    return best
-  }
-
   /// The `k` most probable indices, most probable first (lower index first on ties).
   public static func top(_ k: Int, of probabilities: [Double]) -> [Int] {
     Array(probabilities.indices.sorted { a, b in
       probabilities[a] != probabilities[b] ? probabilities[a] > probabilities[b] : a < b
     }.prefix(max(0, k)))
-  }
-
-  /// An index drawn from `probabilities` with a uniform number from `generator`.
-  public static func draw(from probabilities: [Double], using generator: inout SplitMix64) -> Int {
-    let target = Double(generator.next() >> 11) * 0x1p-53 * probabilities.reduce(0, +)
-    var cumulative = 0.0
-    var lastPossible = 0
-    for (index, p) in probabilities.enumerated() where p > 0 {
-      cumulative += p
-      lastPossible = index
-      if target < cumulative { return index }
-    }
-    return lastPossible
-  }
-}
-
-/// A small seeded generator (SplitMix64) for sampling characters reproducibly.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-  private var state: UInt64
-
-  public init(seed: UInt64) { state = seed }
-
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

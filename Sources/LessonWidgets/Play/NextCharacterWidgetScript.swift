@@ -146,7 +146,7 @@ extension NextCharacterWidget {
       return sum > 0 ? weights.map(function (q) { return q / sum; }) : p.slice();
     }
 
-    // ---- Sampling: SplitMix64, as NextCharacterMath.draw ------------------------------------
+    // ---- Sampling: SplitMix64, as Categorical.draw ------------------------------------------
 
     function SplitMix64(seed) { this.state = BigInt.asUintN(64, BigInt(seed)); }
     SplitMix64.prototype.next = function () {

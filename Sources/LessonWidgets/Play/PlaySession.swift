@@ -1,5 +1,6 @@
 import Foundation
 import LessonKit
+import Pretraining
 
 // MARK: - The play widget's state
 
@@ -163,7 +164,8 @@ public struct PlaySession: Sendable {
       for _ in 0..<count {
         let probabilities = try distribution()
         let index = greedy
-          ? NextCharacterMath.argmax(probabilities) : NextCharacterMath.draw(from: probabilities, using: &generator)
+          ? Categorical.argmax(probabilities)
+          : Categorical.draw(from: probabilities, using: &generator, total: probabilities.reduce(0, +))
         prompt.append(model.vocabulary[index])
         added += 1
       }

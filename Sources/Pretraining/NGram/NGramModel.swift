@@ -165,7 +165,7 @@ public struct NGramModel: Sendable {
 
   /// `count` tokens continuing `prompt`, each the most probable one (lowest id on ties).
   public func greedyContinuation(of prompt: [TokenID], count: Int) throws -> [TokenID] {
-    try generate(after: prompt, count: count) { probabilities in Self.argmax(probabilities) }
+    try generate(after: prompt, count: count) { probabilities in Categorical.argmax(probabilities) }
   }
 
   /// `count` tokens continuing `prompt`, each drawn from the distribution at `temperature`.
@@ -177,7 +177,7 @@ public struct NGramModel: Sendable {
     return try generate(after: prompt, count: count) { probabilities in
       var tempered = probabilities
       Self.applyTemperature(temperature, to: &tempered)
-      return Self.draw(from: tempered, using: &rng)
+      return Categorical.draw(from: tempered, using: &rng)
     }
   }
 
@@ -233,7 +233,7 @@ public struct NGramModel: Sendable {
   private static func applyTemperature(_ temperature: Double, to probabilities: inout [Double]) {
     if temperature == 1 { return }
     if temperature == 0 {
-      let best = argmax(probabilities)
+      let best = Categorical.argmax(probabilities)
       for index in probabilities.indices { probabilities[index] = index == best ? 1 : 0 }
       return
     }
@@ -248,24 +248,6 @@ public struct NGramModel: Sendable {
       sum += weight
     }
     for index in probabilities.indices { probabilities[index] /= sum }
-  }
-
-  private static func argmax(_ values: [Double]) -> Int {
-    var best = 0
-    for index in values.indices where values[index] > values[best] { best = index }
-    return best
-  }
-
-  private static func draw(from probabilities: [Double], using rng: inout SeededGenerator) -> Int {
-    let target = Double(rng.next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
-    var cumulative = 0.0
-    var lastPossible = 0
-    for (index, p) in probabilities.enumerated() where p > 0 {
-      cumulative += p
-      lastPossible = index
-      if target < cumulative { return index }
-    }
-    return lastPossible  // rounding left the cumulative sum just below 1
   }
 
   private static func power(_ base: Int, _ exponent: Int) -> Int {

@@ -8,15 +8,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
   /// Creates a generator whose whole stream is fixed by `seed`.
   public init(seed: UInt64) {
-    var mixer = seed
-    func splitMix() -> UInt64 {
-      mixer &+= 0x9E37_79B9_7F4A_7C15
-      var z = mixer
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    stream = (splitMix(), splitMix(), splitMix(), splitMix())
+    var mixer = SplitMix64(seed: seed)
+    stream = (mixer.next(), mixer.next(), mixer.next(), mixer.next())
   }
 
   /// Where a stream stands: xoshiro256**'s four words, enough to continue it draw for draw.
@@ -89,3 +82,20 @@ import Darwin
 private func _log(_ x: Double) -> Double { Darwin.log(x) }
 private func _cos(_ x: Double) -> Double { Darwin.cos(x) }
 #endif
+
+/// SplitMix64: one 64-bit word of state, a strong mix per draw. It seeds `SeededGenerator`, and it
+/// is the whole generator of `lesson play` and of the published widget, whose JavaScript copy
+/// must give the same draws from the same seed (a 64-bit add and three multiplies port exactly).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+  private var state: UInt64
+
+  public init(seed: UInt64) { state = seed }
+
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
