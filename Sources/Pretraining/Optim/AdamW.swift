@@ -97,10 +97,14 @@ public final class AdamW {
     self.init(parameterCount: model.parameterCount, configuration: configuration, groups: groups)
   }
 
-  /// Takes one step over `parameters` using `gradients`, splitting each group over `threads` workers.
+  /// Takes one step over `parameterCount` values at `parameters` using `gradients`, splitting each
+  /// group over `threads` workers.
   ///
   /// Every value's update is independent of the others, so the result does not depend on `threads`.
-  public func step(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
+  /// The labels say "unchecked": nothing here can verify the buffers' lengths. (With the same
+  /// labels as the array form, `step(parameters: &array, …)` without `try` would bind to this
+  /// one through Swift's array-to-pointer conversion and skip the length check.)
+  public func step(uncheckedParameters parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
                    learningRate: Float? = nil, threads: Int = 1) {
     stepCount += 1
     let lr = learningRate ?? configuration.learningRate
@@ -161,7 +165,7 @@ public final class AdamW {
   /// Takes one step on a model's parameters with its current gradients.
   public func step(_ model: MiniGPT, learningRate: Float? = nil) {
     model.timed(\.optimizer) {
-      step(parameters: model.parameters.base, gradients: model.gradients.base, learningRate: learningRate,
+      step(uncheckedParameters: model.parameters.base, gradients: model.gradients.base, learningRate: learningRate,
            threads: model.threads)
     }
   }
@@ -175,7 +179,7 @@ public final class AdamW {
     parameters.withUnsafeMutableBufferPointer { p in
       gradients.withUnsafeBufferPointer { g in
         guard let pBase = p.baseAddress, let gBase = g.baseAddress else { return }
-        step(parameters: pBase, gradients: gBase, learningRate: learningRate)
+        step(uncheckedParameters: pBase, gradients: gBase, learningRate: learningRate)
       }
     }
   }
