@@ -34,23 +34,38 @@ import Testing
     return (process.terminationStatus, output)
   }
 
-  @Test(.timeLimit(.minutes(30))) func aScaffoldedPackageOnATaggedCloneBuildsAndPassesItsCheck() throws {
+  /// The two ways an author finds `lesson`: a git URL by version (a tagged clone here), or a
+  /// checkout by path (this one, working tree and all).
+  enum Dependency: String, CaseIterable, Sendable { case taggedClone, checkoutPath }
+
+  @Test(.timeLimit(.minutes(30)), arguments: Dependency.allCases)
+  func aScaffoldedPackageBuildsAndPassesItsCheck(dependency: Dependency) throws {
     let work = "/tmp/lesson-author-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: work) }
 
     let version = try LessonBinary.run(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     #expect(version.split(separator: ".").count == 3, "lesson --version printed '\(version)'")
-    let clone = try shell(["git", "clone", "--quiet", "--no-hardlinks", LessonBinary.packageRoot.path, work + "/lesson"], in: work)
-    try #require(clone.status == 0, "git clone: \(clone.output)")
-    let tag = try shell(["git", "-c", "user.name=t", "-c", "user.email=t@t", "tag", "-f", version], in: work + "/lesson")
-    try #require(tag.status == 0, "git tag: \(tag.output)")
+    let location: String
+    switch dependency {
+    case .taggedClone:
+      let clone = try shell(["git", "clone", "--quiet", "--no-hardlinks", LessonBinary.packageRoot.path, work + "/lesson"], in: work)
+      try #require(clone.status == 0, "git clone: \(clone.output)")
+      let tag = try shell(["git", "-c", "user.name=t", "-c", "user.email=t@t", "tag", "-f", version], in: work + "/lesson")
+      try #require(tag.status == 0, "git tag: \(tag.output)")
+      location = "file://" + work + "/lesson"
+    case .checkoutPath:
+      location = LessonBinary.packageRoot.path
+    }
 
     let scaffold = try LessonBinary.run(
-      ["new", "demo_course", "--package", work + "/demo", "--lesson-package", "file://" + work + "/lesson"], in: work)
+      ["new", "demo_course", "--package", work + "/demo", "--lesson-package", location], in: work)
     try #require(scaffold.status == 0, "lesson new: \(scaffold.stderr)")
     let manifest = try String(contentsOfFile: work + "/demo/Package.swift", encoding: .utf8)
-    #expect(manifest.contains("from: \"\(version)\""), "\(manifest)")
+    switch dependency {
+    case .taggedClone: #expect(manifest.contains("from: \"\(version)\""), "\(manifest)")
+    case .checkoutPath: #expect(manifest.contains(".package(path: "), "\(manifest)")
+    }
 
     let build = try shell(["swift", "build", "--build-tests"], in: work + "/demo")
     try #require(build.status == 0, "swift build: \(build.output.suffix(3000))")
