@@ -20,7 +20,7 @@ enum TableRenderer {
         let pad = String(repeating: " ", count: widths[column] - displayWidth(text))
         let isNumber = numericRight && Double(text.replacingOccurrences(of: ",", with: "")) != nil
         return isNumber ? pad + text : text + pad
-      }.joined(separator: "  ")
+      }.joined(separator: "  ").trailingSpacesRemoved
     }
     var lines: [String] = []
     if let title { lines.append(style.apply(.bold, Sanitizer.clean(title, singleLine: true))) }
@@ -30,5 +30,14 @@ enum TableRenderer {
     }
     lines += body.map { line($0, numericRight: true) }
     return lines
+  }
+}
+
+extension String {
+  /// The text without the padding a last column leaves (piped output keeps no trailing blanks).
+  fileprivate var trailingSpacesRemoved: String {
+    var text = self
+    while text.last == " " { text.removeLast() }
+    return text
   }
 }
