@@ -1,5 +1,6 @@
 import Foundation
 import LessonKit
+import LessonWidgets
 import Pretraining
 
 // MARK: - The fine-tuning lesson's bundle
@@ -54,9 +55,9 @@ enum SFTLesson {
     batches: @escaping BatchSource
   ) throws -> TrainedModel {
     let options = trainingOptions(steps: steps, peak: context[learningRate], seed: context.seed)
-    let summary = try Trainer(model: model, options: options).run(nextBatch: batches) { progress in
-      showProgress(phase, progress, of: steps, in: context)
-    }
+    let bar = TrainingProgressView(total: steps, label: phase, context: context)
+    let summary = try Trainer(model: model, options: options).run(nextBatch: batches, progress: bar.report)
+    bar.finish()
     return try TrainedModel(model, tokenizer, options: options, summary: summary)
   }
   // lesson:end
@@ -68,13 +69,4 @@ enum SFTLesson {
   static let baseKey = StateKey<TrainedModel>("sft.base")
   static let fineTunedKey = StateKey<TrainedModel>("sft.fine-tuned")
   static let unmaskedKey = StateKey<TrainedModel>("sft.unmasked")
-
-  /// Reports training progress every 50 steps and at the end (a live line on a terminal, a
-  /// line each when piped, so a log stays short).
-  static func showProgress(_ phase: String, _ p: TrainingProgress, of total: Int, in context: StepContext) {
-    guard p.step % 50 == 0 || p.step == total else { return }
-    var line = "\(phase): step \(p.step)/\(total)  loss \(fixed(Double(p.loss), 3))"
-    if let e = p.evaluation { line += "  val \(fixed(Double(e.val), 3))" }
-    context.progress(line)
-  }
 }
