@@ -128,7 +128,8 @@ struct ExploreEndToEndTests {
     defer { run.kill() }
     #expect(waitForText(run, "┌ step selftest-wait", "⚙ wait = 1.5", "⏎ run") != nil)
     try run.send("Enter")
-    #expect(run.waitFor("running selftest-wait") != nil)
+    // The bottom row says the step runs, then the step's own progress line replaces it.
+    #expect(run.waitFor { $0.contains("running selftest-wait") || $0.contains("selftest-wait: waiting") } != nil)
     // q would quit, l list, b would say "first section": none of it may act once the step is done.
     try run.send("qlb", literal: true)
     try run.send("Enter")
