@@ -144,6 +144,27 @@ struct ExploreEndToEndTests {
     #expect(run.waitFor("EXIT=0") != nil)
   }
 
+  @Test func aChangedSettingFailsTheClaimThatRestatesIt() throws {
+    let state = TemporaryStateHome()
+    defer { state.remove() }
+    let run = try session(["Extra/waiting.md"], state: state)
+    defer { run.kill() }
+    #expect(waitForText(run, "waits 1.5 ⚙", "⚙ wait = 1.5", "⏎ run") != nil)
+    // `e` works on the step the learner is paused at, before it ran.
+    try run.send("e")
+    #expect(run.waitFor("wait = 1.5 → new value (a number from 0 to 10)") != nil)
+    try run.send("0.2", literal: true)
+    try run.send("Enter")
+    let changed = try #require(waitForText(run, "the lesson says 1.5 · now 0.2 ✗", "⚙ wait = 0.2 (lesson: 1.5)"))
+    #expect(changed.contains("lesson setting"), "\(changed)")
+    try run.send("Enter")
+    #expect(run.waitFor("waited 0.20 s") != nil)
+    try run.send("0")
+    #expect(waitForText(run, "waits 1.5 ⚙", "⚙ wait = 1.5 · e edit") != nil)
+    try run.send("q")
+    #expect(run.waitFor("EXIT=0") != nil)
+  }
+
   @Test func aResizeTo60ColumnsReflowsEveryLine() throws {
     let state = TemporaryStateHome()
     defer { state.remove() }

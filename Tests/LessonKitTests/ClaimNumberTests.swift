@@ -154,6 +154,12 @@ import Testing
     #expect(try shown(0.15, like: "15%") == "15%")
     #expect(try shown(-3.52, like: "-3.5") == "-3.52")
     #expect(try shown(-3.4, like: "−3.5") == "−3.4")
+    // Scientific forms take the value's own power of ten.
+    #expect(try shown(0.03, like: "3e-4") == "3e-2")
+    #expect(try shown(3e-4, like: "3e-4") == "3e-4")
+    #expect(try shown(-0.003, like: "−3e-5") == "−3e-3")
+    #expect(try shown(3.2e-4, like: "3e-4") == "3.2e-4")
+    #expect(try shown(2_000_000, like: "2×10^5") == "2×10^6")
   }
 
   @Test func nonFiniteAndOutlandishValuesFallBack() throws {

@@ -75,6 +75,23 @@ extension NumberFormat {
     }
     let mantissa = String(written[..<end])
     let rest = String(written[end...])
+    // Scientific forms keep their shape but take the value's own power: `3e-4` shows 0.03 as `3e-2`.
+    if let power = rest.wholeMatch(of: /([eE]|\s*[×xX*·⋅]\s*10\^)([-+−]?)([0-9]+)/), value != 0 {
+      let decimals = mantissa.firstIndex(of: ".").map { mantissa.distance(from: $0, to: mantissa.endIndex) - 1 } ?? 0
+      var exponent = Int(log10(abs(value)).rounded(.down))
+      if abs(Double(fixed(abs(value) / pow(10, Double(exponent)), decimals)) ?? 0) >= 10 { exponent += 1 }
+      let digits = fixed(value / pow(10, Double(exponent)), decimals)
+      // Each minus sign as the text writes it: `−3e-5` has a true minus before and a hyphen after.
+      let minus = mantissa.hasPrefix("−") ? "−" : "-"
+      let exponentMinus = power.2 == "−" ? "−" : "-"
+      let shown = (digits.hasPrefix("-") ? minus + digits.dropFirst() : digits) + power.1
+        + (exponent < 0 ? exponentMinus : "") + String(abs(exponent))
+      let claimedText = claim.written.hasPrefix("+") ? String(claim.written.dropFirst()) : claim.written
+      guard value != claim.value, shown == claimedText else { return shown }
+      let finer = fixed(value / pow(10, Double(exponent)), decimals + 1)
+      return (finer.hasPrefix("-") ? minus + finer.dropFirst() : finer) + power.1 + (exponent < 0 ? exponentMinus : "")
+        + String(abs(exponent))
+    }
     let decimals = mantissa.firstIndex(of: ".").map { mantissa.distance(from: $0, to: mantissa.endIndex) - 1 } ?? 0
     // The claim's unit: one unit in the last digit times 10^decimals (`0.02%` → 0.01% · 10² = 1%).
     let exponent = Int((log10(claim.resolution)).rounded()) + decimals

@@ -226,12 +226,16 @@ public final class ProseRenderer {
       return [Fragment(text: "\u{A0}○", attributes: [.dim])]
     case .pending(let step):
       return [Fragment(text: "\u{A0}○\u{A0}(checked\u{A0}by\u{A0}step\u{A0}\(Sanitizer.clean(step, singleLine: true))\u{A0}below)", attributes: [.dim])]
+    case .checked(let result) where result.kind == .setting && result.passed:
+      return [Fragment(text: "\u{A0}⚙", attributes: [.dim])]
     case .checked(let result) where result.kind == .setting:
+      // A setting the learner changed: the prose still says the lesson's own value.
       let claim = lesson.claims[index]
       let now = ClaimLine.computed(result, claim: claim) ?? ""
-      let mark = result.passed ? "\u{A0}⚙" : "\u{A0}✗"
-      let note = result.passed ? "" : "\u{A0}(lesson\u{A0}setting\u{A0}now\u{A0}\(nonBreaking(now)))"
-      return [Fragment(text: mark + note, attributes: result.passed ? [.dim] : [.red, .bold])]
+      let says = ClaimLine.said(claim)
+      return [Fragment(
+        text: "\u{A0}(lesson\u{A0}setting:\u{A0}the\u{A0}lesson\u{A0}says\u{A0}\(nonBreaking(says))\u{A0}·\u{A0}now\u{A0}\(nonBreaking(now))\u{A0}✗)",
+        attributes: [.red, .bold])]
     case .checked(let result):
       let claim = lesson.claims[index]
       let computed = ClaimLine.computed(result, claim: claim) ?? ""
