@@ -211,3 +211,48 @@ struct ExploreEndToEndTests {
     #expect(end.contains("EXIT=0"))
   }
 }
+
+/// `lesson play` on a terminal at 80 columns and after a resize to 60 (issue 13).
+@Suite(.enabled(if: TmuxSession.isAvailable, "tmux is not installed (make test installs it); interactive tests skipped"))
+struct PlayReflowEndToEndTests {
+  @Test func playReflowsOnResizeAndListsEveryPreset() throws {
+    let session = try TmuxSession(["play"], in: NSTemporaryDirectory(), columns: 80, rows: 24)
+    defer { session.kill() }
+    #expect(session.waitFor("prompt: \"\"", "next character, top 10:") != nil)
+    try session.send("To be", literal: true)
+    try session.send("Enter")
+    let plain = { (screen: String) in screen.replacingOccurrences(of: "\u{A0}", with: " ") }
+    let wide = try #require(session.waitFor { plain($0).contains("9 Thou art") && $0.contains("(commands)") })
+    #expect(plain(wide).contains("1 To be"), "\(wide)")
+    func overwide(_ columns: Int) -> [String] {
+      session.joinedScreen().split(separator: "\n").map(String.init).filter { $0.count > columns }
+    }
+    #expect(overwide(80).isEmpty, "\(overwide(80))")
+    try session.resize(columns: 60)
+    // Redrawn for 60 columns: the presets wrap onto more lines and every one stays.
+    let narrow = session.waitFor(timeout: 10) { screen in
+      plain(screen).contains("9 Thou art") && screen.split(separator: "\n").allSatisfy { $0.count <= 60 }
+    }
+    #expect(narrow != nil)
+    #expect(overwide(60).isEmpty, "\(overwide(60))")
+    try session.send("q")
+    #expect(session.waitFor("EXIT=0", "TTY=icanon echo") != nil)
+  }
+}
+
+/// The bars of `lesson play` are proportional to the probability, not to the largest bar.
+@Suite struct PlayBarsEndToEndTests {
+  @Test(arguments: ["0.5", "2.0"])
+  func barsAreOnAnAbsoluteScale(temperature: String) throws {
+    let output = try LessonBinary.run(["play", "--prompt", "To be", "--top", "5", "--temperature", temperature])
+    #expect(output.status == 0, "\(output.stderr)")
+    let bars = output.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("  ") && $0.hasSuffix("%") }
+    #expect(bars.count == 5, "\(output.stdout)")
+    for bar in bars {
+      let percent = try #require(Double(bar.split(separator: " ").last.map { String($0.dropLast()) } ?? ""), "\(bar)")
+      // COLUMNS=80: a 50-column bar, so p% fills p/2 columns (to the eighth, shown as a partial block).
+      let full = bar.filter { $0 == "█" }.count
+      #expect(abs(Double(full) - percent / 100 * 50) <= 1, "\(bar)")
+    }
+  }
+}
