@@ -24,6 +24,18 @@ struct ExploreEndToEndTests {
     session.joinedScreen().split(separator: "\n").map(String.init).filter { $0.count > columns }
   }
 
+  /// Runs `lesson-testbed run arguments…` at 80 × 24 in `state`, hands the session to `body`,
+  /// then quits with `q` and expects a clean exit with the terminal restored.
+  private func explore(
+    _ arguments: [String], in state: TemporaryStateHome, _ body: (TmuxSession) throws -> Void
+  ) throws {
+    let run = try session(arguments, state: state)
+    defer { run.kill() }
+    try body(run)
+    try run.send("q")
+    #expect(run.waitFor("EXIT=0", "TTY=icanon echo") != nil)
+  }
+
   /// Pages down (PgDn only scrolls, it never runs or skips anything) until `marker` is on screen.
   private func scroll(_ session: TmuxSession, until marker: String) throws -> Bool {
     for _ in 0..<12 {
@@ -36,160 +48,144 @@ struct ExploreEndToEndTests {
   @Test func editingASettingRechecksTheClaimsInPlaceAndZeroRestoresThem() throws {
     let state = TemporaryStateHome()
     defer { state.remove() }
-    let run = try session(["selftest"], state: state)
-    defer { run.kill() }
-    let paused = try #require(waitForText(run, "┌ step selftest-make-range", "⚙ count = 100", "⏎ run"))
-    #expect(paused.contains("section 1/2"), "\(paused)")
-    try run.send("Enter")
-    #expect(run.waitFor("5,050\u{A0}✓", "claims passed 4/7") != nil)
-    // Out of range: refused on the edit line with the range, nothing reruns.
-    try run.send("e")
-    #expect(run.waitFor("count = 100 → new value (an integer from 1 to 100000)") != nil)
-    try run.send("0", "Enter")
-    #expect(run.waitFor("✗ count takes an integer from 1 to 100000") != nil)
-    try run.send("BSpace")
-    try run.send("200", literal: true)
-    try run.send("Enter")
-    let changed = try #require(run.waitFor("the\u{A0}lesson\u{A0}says\u{A0}5,050\u{A0}·\u{A0}now\u{A0}20,100\u{A0}✗", timeout: 20))
-    #expect(changed.contains("⚙ count = 200 (lesson: 100)"), "\(changed)")
-    #expect(changed.contains("Built the numbers 1 through 200."), "the step reran with the new value: \(changed)")
-    #expect(changed.contains("claims passed 1/7"), "\(changed)")   // only "every number is positive" still holds
-    #expect(overwide(run, columns: 80).isEmpty, "\(overwide(run, columns: 80))")
-    // The choice is part of the saved progress.
-    let file = try #require(state.progressFiles.first)
-    let saved = try String(contentsOfFile: file, encoding: .utf8)
-    #expect(saved.contains("\"count\""), "\(saved)")
-    try run.send("0")
-    #expect(waitForText(run, "5,050 ✓", "claims passed 4/7", "⚙ count = 100 ·") != nil)
-    try run.send("q")
-    #expect(run.waitFor("EXIT=0", "TTY=icanon echo") != nil)
+    try explore(["selftest"], in: state) { run in
+      let paused = try #require(waitForText(run, "┌ step selftest-make-range", "⚙ count = 100", "⏎ run"))
+      #expect(paused.contains("section 1/2"), "\(paused)")
+      try run.send("Enter")
+      #expect(run.waitFor("5,050\u{A0}✓", "claims passed 4/7") != nil)
+      // Out of range: refused on the edit line with the range, nothing reruns.
+      try run.send("e")
+      #expect(run.waitFor("count = 100 → new value (an integer from 1 to 100000)") != nil)
+      try run.send("0", "Enter")
+      #expect(run.waitFor("✗ count takes an integer from 1 to 100000") != nil)
+      try run.send("BSpace")
+      try run.send("200", literal: true)
+      try run.send("Enter")
+      let changed = try #require(run.waitFor("the\u{A0}lesson\u{A0}says\u{A0}5,050\u{A0}·\u{A0}now\u{A0}20,100\u{A0}✗", timeout: 20))
+      #expect(changed.contains("⚙ count = 200 (lesson: 100)"), "\(changed)")
+      #expect(changed.contains("Built the numbers 1 through 200."), "the step reran with the new value: \(changed)")
+      #expect(changed.contains("claims passed 1/7"), "\(changed)")   // only "every number is positive" still holds
+      #expect(overwide(run, columns: 80).isEmpty, "\(overwide(run, columns: 80))")
+      // The choice is part of the saved progress.
+      let file = try #require(state.progressFiles.first)
+      let saved = try String(contentsOfFile: file, encoding: .utf8)
+      #expect(saved.contains("\"count\""), "\(saved)")
+      try run.send("0")
+      #expect(waitForText(run, "5,050 ✓", "claims passed 4/7", "⚙ count = 100 ·") != nil)
+    }
   }
 
   @Test func savedSettingsComeBackOnResume() throws {
     let state = TemporaryStateHome()
     defer { state.remove() }
-    do {
-      let run = try session(["selftest"], state: state)
-      defer { run.kill() }
+    try explore(["selftest"], in: state) { run in
       #expect(waitForText(run, "⚙ count = 100", "⏎ run") != nil)
       try run.send("e")
       #expect(run.waitFor("new value") != nil)
       try run.send("10", literal: true)
       try run.send("Enter")
       #expect(waitForText(run, "⚙ count = 10 (lesson: 100)") != nil)
-      try run.send("q")
-      #expect(run.waitFor("EXIT=0") != nil)
     }
-    let resumed = try session(["selftest", "--resume"], state: state)
-    defer { resumed.kill() }
-    #expect(waitForText(resumed, "with your settings count = 10 (lesson: 100)", "⚙ count = 10 (lesson: 100)") != nil)
-    try resumed.send("Enter")
-    #expect(resumed.waitFor("Built the numbers 1 through 10.") != nil)
-    try resumed.send("q")
-    #expect(resumed.waitFor("EXIT=0") != nil)
+    try explore(["selftest", "--resume"], in: state) { resumed in
+      #expect(waitForText(resumed, "with your settings count = 10 (lesson: 100)", "⚙ count = 10 (lesson: 100)") != nil)
+      try resumed.send("Enter")
+      #expect(resumed.waitFor("Built the numbers 1 through 10.") != nil)
+    }
   }
 
   @Test func pageUpScrollsBackAndTheSectionListJumps() throws {
     let state = TemporaryStateHome()
     defer { state.remove() }
-    let run = try session(["selftest"], state: state)
-    defer { run.kill() }
-    #expect(run.waitFor("┌ step selftest-make-range", "⏎ run") != nil)
-    try run.send("l")
-    let list = try #require(run.waitFor("Sections", "2. Squares"))
-    #expect(list.contains("▸ ○ 1. Building a range"), "\(list)")
-    try run.send("Down")
-    #expect(run.waitFor("▸ ○ 2. Squares") != nil)
-    try run.send("Enter")
-    #expect(run.waitFor("section 2/2: Squares", "┌ step selftest-squares", "⏎ run") != nil)
-    try run.send("Enter")
-    // The step's cell comes to the top: the section heading above it is scrolled away.
-    let ran = try #require(run.waitFor("┌ step selftest-squares", "largest square"))
-    func headingShown(_ screen: String) -> Bool {
-      screen.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "Squares" }
+    try explore(["selftest"], in: state) { run in
+      #expect(run.waitFor("┌ step selftest-make-range", "⏎ run") != nil)
+      try run.send("l")
+      let list = try #require(run.waitFor("Sections", "2. Squares"))
+      #expect(list.contains("▸ ○ 1. Building a range"), "\(list)")
+      try run.send("Down")
+      #expect(run.waitFor("▸ ○ 2. Squares") != nil)
+      try run.send("Enter")
+      #expect(run.waitFor("section 2/2: Squares", "┌ step selftest-squares", "⏎ run") != nil)
+      try run.send("Enter")
+      // The step's cell comes to the top: the section heading above it is scrolled away.
+      let ran = try #require(run.waitFor("┌ step selftest-squares", "largest square"))
+      func headingShown(_ screen: String) -> Bool {
+        screen.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "Squares" }
+      }
+      #expect(!headingShown(ran), "\(ran)")
+      try run.send("PPage")
+      #expect(run.waitFor(timeout: 10, headingShown) != nil)
+      try run.send("NPage")
+      #expect(run.waitFor(timeout: 10) { !headingShown($0) } != nil)
+      try run.send("?")
+      #expect(run.waitFor("Keys", "PgUp PgDn", "any key returns") != nil)
+      try run.send("x")
+      #expect(run.waitFor("section 2/2") != nil)
     }
-    #expect(!headingShown(ran), "\(ran)")
-    try run.send("PPage")
-    #expect(run.waitFor(timeout: 10, headingShown) != nil)
-    try run.send("NPage")
-    #expect(run.waitFor(timeout: 10) { !headingShown($0) } != nil)
-    try run.send("?")
-    #expect(run.waitFor("Keys", "PgUp PgDn", "any key returns") != nil)
-    try run.send("x")
-    #expect(run.waitFor("section 2/2") != nil)
-    try run.send("q")
-    #expect(run.waitFor("EXIT=0") != nil)
   }
 
   @Test func keysTypedWhileAStepRunsAreDiscarded() throws {
     let state = TemporaryStateHome()
     defer { state.remove() }
-    let run = try session(["Extra/waiting.md"], state: state)
-    defer { run.kill() }
-    #expect(waitForText(run, "┌ step selftest-wait", "⚙ wait = 1.5", "⏎ run") != nil)
-    try run.send("Enter")
-    // The bottom row says the step runs, then the step's own progress line replaces it.
-    #expect(run.waitFor { $0.contains("running selftest-wait") || $0.contains("selftest-wait: waiting") } != nil)
-    // q would quit, l list, b would say "first section": none of it may act once the step is done.
-    try run.send("qlb", literal: true)
-    try run.send("Enter")
-    let done = try #require(run.waitFor("waited 1.50 s", "⏎ finish"))
-    #expect(!done.contains("EXIT="))
-    usleep(700_000)
-    let later = run.screen()
-    #expect(!later.contains("EXIT="), "\(later)")
-    #expect(!later.contains("Sections"), "\(later)")
-    #expect(later.contains("⏎ finish"), "\(later)")
-    try run.send("q")
-    #expect(run.waitFor("EXIT=0") != nil)
+    try explore(["Extra/waiting.md"], in: state) { run in
+      #expect(waitForText(run, "┌ step selftest-wait", "⚙ wait = 1.5", "⏎ run") != nil)
+      try run.send("Enter")
+      // The bottom row says the step runs, then the step's own progress line replaces it.
+      #expect(run.waitFor { $0.contains("running selftest-wait") || $0.contains("selftest-wait: waiting") } != nil)
+      // q would quit, l list, b would say "first section": none of it may act once the step is done.
+      try run.send("qlb", literal: true)
+      try run.send("Enter")
+      let done = try #require(run.waitFor("waited 1.50 s", "⏎ finish"))
+      #expect(!done.contains("EXIT="))
+      usleep(700_000)
+      let later = run.screen()
+      #expect(!later.contains("EXIT="), "\(later)")
+      #expect(!later.contains("Sections"), "\(later)")
+      #expect(later.contains("⏎ finish"), "\(later)")
+    }
   }
 
   @Test func aChangedSettingFailsTheClaimThatRestatesIt() throws {
     let state = TemporaryStateHome()
     defer { state.remove() }
-    let run = try session(["Extra/waiting.md"], state: state)
-    defer { run.kill() }
-    #expect(waitForText(run, "waits 1.5 ⚙", "⚙ wait = 1.5", "⏎ run") != nil)
-    // `e` works on the step the learner is paused at, before it ran.
-    try run.send("e")
-    #expect(run.waitFor("wait = 1.5 → new value (a number from 0 to 10)") != nil)
-    try run.send("0.2", literal: true)
-    try run.send("Enter")
-    let changed = try #require(waitForText(run, "the lesson says 1.5 · now 0.2 ✗", "⚙ wait = 0.2 (lesson: 1.5)"))
-    #expect(changed.contains("lesson setting"), "\(changed)")
-    try run.send("Enter")
-    #expect(run.waitFor("waited 0.20 s") != nil)
-    try run.send("0")
-    #expect(waitForText(run, "waits 1.5 ⚙", "⚙ wait = 1.5 · e edit") != nil)
-    try run.send("q")
-    #expect(run.waitFor("EXIT=0") != nil)
+    try explore(["Extra/waiting.md"], in: state) { run in
+      #expect(waitForText(run, "waits 1.5 ⚙", "⚙ wait = 1.5", "⏎ run") != nil)
+      // `e` works on the step the learner is paused at, before it ran.
+      try run.send("e")
+      #expect(run.waitFor("wait = 1.5 → new value (a number from 0 to 10)") != nil)
+      try run.send("0.2", literal: true)
+      try run.send("Enter")
+      let changed = try #require(waitForText(run, "the lesson says 1.5 · now 0.2 ✗", "⚙ wait = 0.2 (lesson: 1.5)"))
+      #expect(changed.contains("lesson setting"), "\(changed)")
+      try run.send("Enter")
+      #expect(run.waitFor("waited 0.20 s") != nil)
+      try run.send("0")
+      #expect(waitForText(run, "waits 1.5 ⚙", "⚙ wait = 1.5 · e edit") != nil)
+    }
   }
 
   @Test func aResizeTo60ColumnsReflowsEveryLine() throws {
     let state = TemporaryStateHome()
     defer { state.remove() }
-    let run = try session(["selftest"], state: state)
-    defer { run.kill() }
-    #expect(run.waitFor("┌ step selftest-make-range", "⏎ run") != nil)
-    try run.send("Enter")
-    #expect(run.waitFor("5,050\u{A0}✓", "⏎ next section") != nil)
-    try run.send("Enter")
-    #expect(run.waitFor("┌ step selftest-squares", "⏎ run") != nil)
-    try run.send("Enter")
-    #expect(run.waitFor("largest square") != nil)
-    #expect(overwide(run, columns: 80).isEmpty, "\(overwide(run, columns: 80))")
-    try run.resize(columns: 60)
-    // The status line is drawn again for 60 columns and keeps its section number and claim count.
-    let narrow = try #require(run.waitFor(timeout: 10) { screen in
-      let first = screen.split(separator: "\n").first.map(String.init) ?? ""
-      return first.count <= 60 && first.contains("section 2/2") && first.contains("claims passed")
-    })
-    #expect(overwide(run, columns: 60).isEmpty, "\(overwide(run, columns: 60))\n\(narrow)")
-    try run.send("PPage")
-    usleep(300_000)
-    #expect(overwide(run, columns: 60).isEmpty, "\(overwide(run, columns: 60))")
-    try run.send("q")
-    #expect(run.waitFor("EXIT=0") != nil)
+    try explore(["selftest"], in: state) { run in
+      #expect(run.waitFor("┌ step selftest-make-range", "⏎ run") != nil)
+      try run.send("Enter")
+      #expect(run.waitFor("5,050\u{A0}✓", "⏎ next section") != nil)
+      try run.send("Enter")
+      #expect(run.waitFor("┌ step selftest-squares", "⏎ run") != nil)
+      try run.send("Enter")
+      #expect(run.waitFor("largest square") != nil)
+      #expect(overwide(run, columns: 80).isEmpty, "\(overwide(run, columns: 80))")
+      try run.resize(columns: 60)
+      // The status line is drawn again for 60 columns and keeps its section number and claim count.
+      let narrow = try #require(run.waitFor(timeout: 10) { screen in
+        let first = screen.split(separator: "\n").first.map(String.init) ?? ""
+        return first.count <= 60 && first.contains("section 2/2") && first.contains("claims passed")
+      })
+      #expect(overwide(run, columns: 60).isEmpty, "\(overwide(run, columns: 60))\n\(narrow)")
+      try run.send("PPage")
+      usleep(300_000)
+      #expect(overwide(run, columns: 60).isEmpty, "\(overwide(run, columns: 60))")
+    }
   }
 
   @Test func theEndScreenCountsWhatCheckCounts() throws {
