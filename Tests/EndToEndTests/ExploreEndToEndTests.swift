@@ -188,6 +188,26 @@ struct ExploreEndToEndTests {
     }
   }
 
+  /// A step that throws (as training does when its loss stops being finite) is a message under
+  /// the step, and the run goes on to an end screen that names it and counts as `check` does.
+  @Test func aFailingStepIsShownNotFatal() throws {
+    let state = TemporaryStateHome()
+    defer { state.remove() }
+    let check = try LessonBinary.runTestbed(["check", "Extra/failing-step.md"], environment: state.environment)
+    let run = try session(["Extra/failing-step.md"], state: state)
+    defer { run.kill() }
+    #expect(run.waitFor("▸ step selftest-fail (hidden)", "⏎ run") != nil)
+    try run.send("Enter")
+    let failed = try #require(run.waitFor("✗ step failed: deliberate failure from selftest-fail", "⏎ finish"))
+    #expect(!failed.contains("EXIT="))
+    try run.send("Enter")
+    let end = try #require(run.waitFor("Finished: A failing step", "EXIT="))
+    #expect(end.contains("✗ step selftest-fail failed"), "\(end)")
+    #expect(end.contains("next: `lesson check"), "\(end)")
+    #expect(end.contains(check.lastLine), "run's totals must be check's '\(check.lastLine)': \(end)")
+    #expect(end.contains("EXIT=1"))
+  }
+
   @Test func theEndScreenCountsWhatCheckCounts() throws {
     let state = TemporaryStateHome()
     defer { state.remove() }
