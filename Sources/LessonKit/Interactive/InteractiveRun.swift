@@ -358,7 +358,7 @@ final class InteractiveRun {
     }
     renderer.claimDisplay = { [unowned self] index in
       claimsSeen.append(index)
-      return self.claimDisplay(index)
+      return self.claimDisplay(index, stepsRendered: Set(starts.keys))
     }
     renderer.onStep = { [unowned self, unowned renderer] index, step in
       let first = out.count
@@ -437,10 +437,15 @@ final class InteractiveRun {
     }
   }
 
-  private func claimDisplay(_ index: Int) -> ClaimDisplay {
+  private func claimDisplay(_ index: Int, stepsRendered: Set<Int>) -> ClaimDisplay {
     // A claim whose step has not run waits for it: pressing Enter at that step is what checks it.
     guard runner.isReady(claimAt: index) else {
-      return .pending(step: runner.steps(forClaimAt: index).first ?? "?")
+      let ids = Set(runner.steps(forClaimAt: index))
+      let below = lesson.steps.indices.filter { ids.contains(lesson.steps[$0].id) }
+        .contains { $0 >= pages.pages[page].firstStep && !stepsRendered.contains($0) }
+      // A step above (or in an earlier section) that a changed setting made stale is not "below":
+      // the claim is simply unchecked until that step runs again.
+      return below ? .pending(step: runner.steps(forClaimAt: index).first ?? "?") : .unchecked
     }
     let result = runner.evaluateClaim(at: index)
     progressLine.clear()
