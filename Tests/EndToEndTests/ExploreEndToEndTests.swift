@@ -188,6 +188,42 @@ struct ExploreEndToEndTests {
     }
   }
 
+  /// The bar, on the real pretraining lesson at 80 × 24: the optimizer section (opened from
+  /// the list, so nothing trains), `lr` set to 3e-2 with `e`, and a claim then shows ✗ with the new value.
+  @Test func thePretrainingLessonTakesANewLearningRate() throws {
+    let state = TemporaryStateHome()
+    defer { state.remove() }
+    let run = try TmuxSession(
+      ["run", "pretrain"], in: LessonBinary.packageRoot.path, environment: state.environment, columns: 80, rows: 24)
+    defer { run.kill() }
+    #expect(run.waitFor("section 1/", "claims passed", timeout: 60) != nil)
+    try run.send("l")
+    #expect(run.waitFor("Sections", "9. Optimizer choices") != nil)
+    try run.send("9")
+    #expect(run.waitFor("▸ ○ 9. Optimizer choices") != nil)
+    try run.send("Enter")
+    #expect(run.waitFor("section 9/", "┌ step adamw-update", "⏎ run") != nil)
+    try run.send("Enter")
+    #expect(run.waitFor("one AdamW step (lr 0.0003", timeout: 60) != nil)
+    try run.send("e")
+    #expect(run.waitFor("lr = 0.0003 → new value (a number from 1e-06 to 0.1)") != nil)
+    try run.send("3e-2", literal: true)
+    try run.send("Enter")
+    #expect(run.waitFor("lr = 0.03 ·", timeout: 60) != nil)
+    // The learning-rate claim sits above the step now on screen: scroll back to it.
+    let claim = "the\u{A0}lesson\u{A0}says\u{A0}3e-4\u{A0}·\u{A0}now\u{A0}3e-2\u{A0}✗"
+    var shown: String?
+    for _ in 0..<6 where shown == nil {
+      try run.send("PPage")
+      shown = run.waitFor(claim, timeout: 2)
+    }
+    let screen = try #require(shown)
+    #expect(screen.contains("one AdamW step (lr 0.03"), "the step reran with the new rate: \(screen)")
+    #expect(run.joinedScreen().split(separator: "\n").allSatisfy { $0.count <= 80 })
+    try run.send("q")
+    #expect(run.waitFor("EXIT=0") != nil)
+  }
+
   /// A step that throws (as training does when its loss stops being finite) is a message under
   /// the step, and the run goes on to an end screen that names it and counts as `check` does.
   @Test func aFailingStepIsShownNotFatal() throws {
