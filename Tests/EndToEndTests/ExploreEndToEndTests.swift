@@ -188,6 +188,33 @@ struct ExploreEndToEndTests {
     }
   }
 
+  /// Skipped steps are not run at the end either: their claims are counted as not checked.
+  @Test func theEndScreenCountsSkippedClaimsAsNotChecked() throws {
+    let state = TemporaryStateHome()
+    defer { state.remove() }
+    let log = NSTemporaryDirectory() + "lesson-run-log-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: log) }
+    let run = try TmuxSession(
+      ["run", "selftest"], binary: LessonBinary.testbedPath,
+      environment: state.environment.merging(["LESSON_SELFTEST_RUN_LOG": log]) { $1 }, columns: 80, rows: 24)
+    defer { run.kill() }
+    for (marker, key) in [
+      ("┌ step selftest-make-range", "s"), ("⏎ next section", "Enter"), ("┌ step selftest-squares", "s"),
+      ("▸ step selftest-progress", "s"), ("⏎ finish", "Enter"),
+    ] {
+      #expect(try scroll(run, until: marker), "waiting for \(marker)")
+      try run.send(key)
+    }
+    let end = try #require(run.waitFor("Finished: Engine self-test", "EXIT="))
+    // Only "a third is 0.333" rests on a step the lesson never shows; the other six wait for skipped steps.
+    #expect(end.contains("claims: 1 of 7 hold, 6 not checked (their step was skipped or not reached)"), "\(end)")
+    #expect(end.contains("1 passed, 0 failed"), "\(end)")
+    // The step behind "a third" ran for its claim; the skipped ones never did.
+    let ran = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+    #expect(ran.contains("selftest-constants"), "\(ran)")
+    #expect(!ran.contains("selftest-make-range") && !ran.contains("selftest-squares"), "\(ran)")
+  }
+
   /// The bar, on the real pretraining lesson at 80 × 24: the optimizer section (opened from
   /// the list, so nothing trains), `lr` set to 3e-2 with `e`, and a claim then shows ✗ with the new value.
   @Test func thePretrainingLessonTakesANewLearningRate() throws {

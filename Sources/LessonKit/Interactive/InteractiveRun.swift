@@ -613,7 +613,13 @@ final class InteractiveRun {
     env.out(TerminalControl.clearScreen)
     terminal.restore()
     let style = env.outStyle
-    let skipped = Set(progress.steps.filter { $0.value == "skipped" }.keys)
+    // Steps skipped, or never reached (the learner jumped past them with `l`), are not run now:
+    // the end of a lesson must not start a training run nobody asked for. Their claims are
+    // counted as not checked; a full walk-through therefore counts exactly what `check` counts.
+    let skipped = Set(lesson.steps.filter { step in
+      !step.attributes.display && (progress.steps[step.id] == "skipped"
+        || (progress.steps[step.id] == nil && runner.record(of: step.id) == nil))
+    }.map(\.id))
     var results: [CheckResult] = []
     var unchecked = 0
     for item in lesson.items {
@@ -637,7 +643,7 @@ final class InteractiveRun {
     var out = "\n" + style.apply(.bold, "Finished: " + Sanitizer.clean(lesson.title, singleLine: true)) + "\n"
     out += "  claims: \(claimsHeld) of \(lesson.claims.count) hold"
     if claims.count > claimsHeld { out += ", " + style.apply(.red, "\(claims.count - claimsHeld) do not") }
-    if unchecked > 0 { out += ", \(unchecked) not checked (their step was skipped)" }
+    if unchecked > 0 { out += ", \(unchecked) not checked (their step was skipped or not reached)" }
     out += "\n"
     let assertions = results.filter { $0.kind == .assertion }
     if !assertions.isEmpty { out += "  expectations in steps: \(assertions.filter(\.passed).count) of \(assertions.count) hold\n" }
