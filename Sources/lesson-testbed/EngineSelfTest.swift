@@ -11,6 +11,7 @@ enum EngineSelfTest {
   static let rangeKey = StateKey<[Int]>("selftest.range")
   static let squaresKey = StateKey<[Int]>("selftest.squares")
   static let count = Parameter.integer("count", default: 100, in: 1...100_000, "how many numbers the range holds")
+  static let wait = Parameter.real("wait", default: 1.5, in: 0...10, "seconds the waiting step takes")
   static let power = Parameter.integer("power", default: 2, in: 1...4, "the power the squares step raises each number to")
 
   /// Describes a range; the fixture's `display` step shows this code without running it.
@@ -107,6 +108,13 @@ enum EngineSelfTest {
       // For the timeout and interrupt tests: announces itself, then sleeps 30 s in short slices.
       context.progress("selftest-sleep: sleeping")
       for _ in 0..<600 { Thread.sleep(forTimeInterval: 0.05) }
+    }
+    Step("selftest-wait", parameters: [wait]) { context in
+      // For the interactive tests: a step long enough to type during (keys typed meanwhile are discarded).
+      logRun("selftest-wait")
+      context.progress("selftest-wait: waiting")
+      Thread.sleep(forTimeInterval: context[wait])
+      context.text("waited \(NumberFormat.elapsed(context[wait]))")
     }
     Step("selftest-undeclared", measures: ["selftest-declared"]) { context in
       // Breaks its declarations on purpose: records a name it did not declare, not the one it did.

@@ -96,7 +96,7 @@ import Testing
   @Test func runMarksAFalseClaim() throws {
     let output = try LessonBinary.runTestbed(["run", "onefalse", "--no-pause"])
     #expect(output.status == 1)
-    #expect(output.stdout.contains("5,000\u{A0}✗\u{A0}(computed\u{A0}5,050)"))
+    #expect(output.stdout.contains("5,000\u{A0}(the\u{A0}lesson\u{A0}says\u{A0}5,000\u{A0}·\u{A0}now\u{A0}5,050\u{A0}✗)"))
   }
 
   @Test func showRunsNothing() throws {

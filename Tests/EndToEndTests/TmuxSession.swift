@@ -23,13 +23,13 @@ final class TmuxSession {
   let socket = "lesson-e2e-" + UUID().uuidString.prefix(8).lowercased()
   private let tmux: String
 
-  /// Starts `lesson arguments…` in `directory` on a 100 × 40 terminal.
+  /// Starts `lesson arguments…` in `directory` on a `columns` × `rows` terminal (100 × 40 unless told).
   ///
   /// After the binary exits the pane shows `EXIT=<status>` and `TTY=<icanon echo flags>`, so a
   /// test can check the exit status and that the terminal modes were restored.
   init(
     _ arguments: [String], in directory: String = LessonBinary.fixtures, binary: String = LessonBinary.path,
-    environment: [String: String] = [:]
+    environment: [String: String] = [:], columns: Int = 100, rows: Int = 40
   ) throws {
     guard let tmux = Self.executable else { throw TmuxError.notInstalled }
     self.tmux = tmux
@@ -37,7 +37,7 @@ final class TmuxSession {
     let command = "env -u COLUMNS -u LINES \(assignments) \(Self.quote(binary)) "
       + arguments.map(Self.quote).joined(separator: " ")
       + "; echo EXIT=$?; echo TTY=$(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '); sleep 120"
-    try run(["-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "40", "-c", directory, command])
+    try run(["-f", "/dev/null", "new-session", "-d", "-x", String(columns), "-y", String(rows), "-c", directory, command])
   }
 
   deinit { kill() }
@@ -50,6 +50,17 @@ final class TmuxSession {
   /// The visible screen as plain text.
   func screen() -> String {
     (try? output(["capture-pane", "-p", "-t", "0"])) ?? ""
+  }
+
+  /// The visible screen with lines the terminal wrapped joined again (`capture-pane -J`): a
+  /// line wider than the pane shows up here as a line longer than the pane.
+  func joinedScreen() -> String {
+    (try? output(["capture-pane", "-p", "-J", "-t", "0"])) ?? ""
+  }
+
+  /// Resizes the window (the program gets SIGWINCH).
+  func resize(columns: Int, rows: Int? = nil) throws {
+    try run(["resize-window", "-t", "0", "-x", String(columns)] + (rows.map { ["-y", String($0)] } ?? []))
   }
 
   /// Polls the screen until `condition` holds (every 50 ms, at most `timeout` seconds).

@@ -132,3 +132,54 @@ import Testing
     #expect(ClaimComparison.format(.infinity) == "inf")
   }
 }
+
+/// Computed values shown as the claim writes its number (issue 13: no raw float noise).
+@Suite struct NumbersAsWrittenTests {
+  private func shown(_ value: Double, like text: String) throws -> String {
+    NumberFormat.asWritten(value, like: try #require(try ClaimNumber.parse(text)))
+  }
+
+  @Test func unitPrecisionAndGroupingFollowTheText() throws {
+    // The issue's cases: a percentage shows its unit; one more digit where the text's would read as exact.
+    #expect(try shown(0.00016582, like: "0.02%") == "0.017%")
+    #expect(try shown(0.0295, like: "2.17") == "0.03")
+    #expect(try shown(2.9512, like: "2.17") == "2.95")
+    #expect(try shown(20_100, like: "5,050") == "20,100")
+    #expect(try shown(5050, like: "5,050") == "5,050")
+    #expect(try shown(5050, like: "5050") == "5050")
+    #expect(try shown(20_100, like: "~5k") == "20k")
+    #expect(try shown(5060, like: "~5k") == "5.1k")
+    #expect(try shown(338_360, like: "3.38×10^5") == "3.384×10^5")
+    #expect(try shown(4.2e9, like: "4 billion") == "4.2 billion")
+    #expect(try shown(0.15, like: "15%") == "15%")
+    #expect(try shown(-3.52, like: "-3.5") == "-3.52")
+    #expect(try shown(-3.4, like: "−3.5") == "−3.4")
+    // Scientific forms take the value's own power of ten.
+    #expect(try shown(0.03, like: "3e-4") == "3e-2")
+    #expect(try shown(3e-4, like: "3e-4") == "3e-4")
+    #expect(try shown(-0.003, like: "−3e-5") == "−3e-3")
+    #expect(try shown(3.2e-4, like: "3e-4") == "3.2e-4")
+    #expect(try shown(2_000_000, like: "2×10^5") == "2×10^6")
+  }
+
+  @Test func nonFiniteAndOutlandishValuesFallBack() throws {
+    #expect(try shown(.nan, like: "2.17") == "nan")
+    #expect(try shown(.infinity, like: "5,050") == "inf")
+    #expect(try shown(1e30, like: "5k") == ClaimComparison.format(1e30))
+  }
+}
+
+/// Lines cut to a width keep their escapes and show where they were cut.
+@Suite struct ClipToWidthTests {
+  @Test func cutsVisibleTextNotEscapes() {
+    #expect(clipToWidth("short", 10) == "short")
+    #expect(clipToWidth("abcdefghij", 5) == "abcd…")
+    let styled = TerminalStyle(colored: true).apply(.yellow, "abcdefghij")
+    let cut = clipToWidth(styled, 5)
+    #expect(cut.hasPrefix("\u{1B}[33mabcd…"))
+    #expect(cut.hasSuffix("\u{1B}[0m"))
+    #expect(displayWidth(cut.replacingOccurrences(of: "\u{1B}[33m", with: "").replacingOccurrences(of: "\u{1B}[0m", with: "")) == 5)
+    // Wide characters count two columns.
+    #expect(clipToWidth("日本語テキスト", 6) == "日本…")
+  }
+}

@@ -16,6 +16,7 @@ import Testing
     #expect(KeyDecoder.decode([0x1B, 0x5B, 0x31, 0x3B, 0x35, 0x48]) == [.other])
     #expect(KeyDecoder.decode([0xE2, 0x86]) == [.other, .other])
     #expect(KeyDecoder.decode([0x1B, 0x5B]) == [.other])
+    #expect(KeyDecoder.decode(Array("\u{1B}[5~\u{1B}[6~\u{1B}[3~".utf8)) == [.pageUp, .pageDown, .other])
   }
 }
 
@@ -24,7 +25,6 @@ import Testing
     var machine = StepperMachine(sectionCount: 3, section: 1)
     #expect(machine.handle(.enter, at: .beforeStep(2)) == .run)
     #expect(machine.handle(.character("s"), at: .beforeStep(2)) == .skip)
-    #expect(machine.handle(.character("l"), at: .beforeStep(2)) == .list)
     #expect(machine.handle(.character("q"), at: .beforeStep(2)) == .quit)
     #expect(machine.handle(.interrupt, at: .beforeStep(2)) == .quit)
     #expect(machine.handle(.endOfInput, at: .beforeStep(2)) == .quit)
@@ -68,6 +68,79 @@ import Testing
       Issue.record("s at a section end has nothing to skip")
       return
     }
+  }
+
+  private let count = Parameter.integer("count", default: 100, in: 1...100_000, "how many").spec
+  private let lr = Parameter.real("lr", default: 3e-4, in: 1e-6...0.1, "learning rate").spec
+
+  @Test func eEditsASettingWithItsRangeValidated() {
+    var machine = StepperMachine(sectionCount: 2)
+    guard case .ignore(let hint) = machine.handle(.character("e"), at: .beforeStep(0)) else {
+      Issue.record("e without settings must be ignored")
+      return
+    }
+    #expect(hint.contains("no setting"))
+    #expect(machine.handle(.character("e"), at: .beforeStep(0), knobs: [count, lr]) == .redraw)
+    #expect(machine.handle(.character("0"), at: .beforeStep(0)) == .redraw)
+    // Outside the range: refused, still editing, the range named.
+    #expect(machine.handle(.enter, at: .beforeStep(0)) == .redraw)
+    guard case .editing(let refused) = machine.mode else {
+      Issue.record("a refused value keeps the edit line open")
+      return
+    }
+    #expect(refused.error == "count takes an integer from 1 to 100000")
+    #expect(machine.handle(.backspace, at: .beforeStep(0)) == .redraw)
+    // Tab moves to the next setting; keys typed there are its value.
+    #expect(machine.handle(.tab, at: .beforeStep(0)) == .redraw)
+    for character in "3e-2" { _ = machine.handle(.character(character), at: .beforeStep(0)) }
+    #expect(machine.handle(.enter, at: .beforeStep(0)) == .set(lr, .real(0.03)))
+    #expect(machine.mode == .reading)
+    // Typed text never reaches the reading keys: q on the edit line is a character.
+    _ = machine.handle(.character("e"), at: .beforeStep(0), knobs: [count])
+    #expect(machine.handle(.character("q"), at: .beforeStep(0)) == .redraw)
+    #expect(machine.handle(.escape, at: .beforeStep(0)) == .redraw)
+    #expect(machine.mode == .reading)
+    #expect(machine.handle(.character("0"), at: .beforeStep(0)) == .restoreDefaults)
+    // Ctrl-C quits from anywhere.
+    _ = machine.handle(.character("e"), at: .beforeStep(0), knobs: [count])
+    #expect(machine.handle(.interrupt, at: .beforeStep(0)) == .quit)
+  }
+
+  @Test func theListMovesAndJumps() {
+    var machine = StepperMachine(sectionCount: 3)
+    #expect(machine.handle(.character("l"), at: .beforeStep(0)) == .list)
+    #expect(machine.mode == .list(selected: 0))
+    #expect(machine.handle(.down, at: .beforeStep(0)) == .list)
+    #expect(machine.handle(.down, at: .beforeStep(0)) == .list)
+    #expect(machine.handle(.down, at: .beforeStep(0)) == .list)
+    #expect(machine.mode == .list(selected: 2))
+    #expect(machine.handle(.character("k"), at: .beforeStep(0)) == .list)
+    #expect(machine.handle(.enter, at: .beforeStep(0)) == .jump(1))
+    #expect(machine.section == 1)
+    #expect(machine.mode == .reading)
+    _ = machine.handle(.character("l"), at: .endOfSection)
+    #expect(machine.handle(.character("3"), at: .endOfSection) == .list)
+    #expect(machine.handle(.character("9"), at: .endOfSection) == .list)
+    #expect(machine.mode == .list(selected: 2))
+    #expect(machine.handle(.escape, at: .endOfSection) == .redraw)
+    #expect(machine.section == 1)
+  }
+
+  @Test func scrollHelpAndResize() {
+    var machine = StepperMachine(sectionCount: 1)
+    #expect(machine.handle(.pageUp, at: .pageFull) == .scroll(.pageUp))
+    #expect(machine.handle(.pageDown, at: .beforeStep(0)) == .scroll(.pageDown))
+    #expect(machine.handle(.character("k"), at: .endOfSection) == .scroll(.lineUp))
+    #expect(machine.handle(.character("j"), at: .endOfSection) == .scroll(.lineDown))
+    #expect(machine.handle(.resize, at: .beforeStep(0)) == .redraw)
+    #expect(machine.handle(.character("?"), at: .beforeStep(0)) == .help)
+    #expect(machine.handle(.resize, at: .beforeStep(0)) == .redraw)
+    #expect(machine.mode == .help)
+    #expect(machine.handle(.character("x"), at: .beforeStep(0)) == .redraw)
+    #expect(machine.mode == .reading)
+    // Every key the machine knows is on the help screen.
+    let keys = StepperMachine.keyTable.map(\.0).joined(separator: " ")
+    for key in ["⏎", "s", "r", "e", "0", "PgUp", "k", "b", "l", "?", "q"] { #expect(keys.contains(key)) }
   }
 
   @Test func hintsNameTheKeys() {

@@ -16,10 +16,16 @@ import Testing
     #expect(lines[1].hasPrefix("⏎ "))
     #expect(lines[0].hasSuffix(" 50.0%"))
     #expect(lines[2].hasSuffix(" 12.5%"))
-    // The largest bar is full width (29 = 40 - label - 10 columns), the others in proportion.
-    #expect(lines[0].filter { $0 == "█" }.count == 29)
-    #expect(lines[1].filter { $0 == "█" }.count == 14)
-    #expect(lines[1].contains("█▌"))
+    // An absolute scale: 100% would fill 29 columns (40 - label - 10), so 50% fills half of
+    // them (14½), 25% a quarter (7¼), whatever the largest bar is.
+    #expect(lines[0].filter { $0 == "█" }.count == 14)
+    #expect(lines[0].contains("█▌"))
+    #expect(lines[1].filter { $0 == "█" }.count == 7)
+    #expect(lines[1].contains("█▎"))
+    let certain = ChartRenderer.probabilityBars(labels: ["a"], probabilities: [1], width: 40, style: .plain)
+    #expect(certain[0].filter { $0 == "█" }.count == 29)
+    let flat = ChartRenderer.probabilityBars(labels: ["a", "b"], probabilities: [0.1, 0.1], width: 40, style: .plain)
+    #expect(flat[0].filter { $0 == "█" }.count == 2, "10% must not look like a full bar: \(flat[0])")
     for line in lines { #expect(line.count <= 40, "too wide: \(line)") }
   }
 

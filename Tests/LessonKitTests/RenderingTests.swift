@@ -125,6 +125,7 @@ import Testing
     }
     renderer.render()
     #expect(out.contains("Loss is 4.2\u{A0}✓\u{A0}(computed\u{A0}c0)"))
-    #expect(out.contains("Then 7\u{A0}✗\u{A0}(computed\u{A0}c1)."))
+    // A failing number claim says what the lesson says and what holds now.
+    #expect(out.contains("Then 7\u{A0}(the\u{A0}lesson\u{A0}says\u{A0}7\u{A0}·\u{A0}now\u{A0}c1\u{A0}✗)."))
   }
 }

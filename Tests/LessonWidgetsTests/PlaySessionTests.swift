@@ -135,3 +135,25 @@ private struct UniformModel: NextCharacterModel {
     #expect(Categorical.argmax([0.1, 0.3, 0.3]) == 1)
   }
 }
+
+/// The play screen at the issue's widths (issue 13): every preset is listed and no line is wider than the screen.
+@Suite struct PlayScreenWidthTests {
+  @Test(arguments: [80, 60])
+  func thePresetListFits(width: Int) {
+    var play = PlaySession(models: [UniformModel()], presets: PlayModels.presets, top: 3)
+    play.handle(.enter)
+    let lines = PlayScreen.lines(for: play, width: width, style: .plain)
+    for line in lines { #expect(displayWidth(line) <= width, "too wide at \(width): \(line)") }
+    let text = lines.joined(separator: "\n").replacingOccurrences(of: "\u{A0}", with: " ")
+    for (index, preset) in PlayModels.presets.prefix(9).enumerated() {
+      #expect(text.contains("\(index + 1) \(preset)"), "preset \(preset) missing at \(width)")
+    }
+  }
+
+  @Test func barsAreProportionalToTheProbability() throws {
+    let play = PlaySession(models: [UniformModel()], presets: [], top: 3)
+    let lines = PlayScreen.bars(try play.distribution(), model: UniformModel(), top: 3, width: 80, style: .plain)
+    // A third each: a third of the bar's 50 columns, not a full bar because it is the largest.
+    for line in lines { #expect(line.filter { $0 == "█" }.count == 16, "\(line)") }
+  }
+}

@@ -1,13 +1,26 @@
+import AtomicFiles
+import Dispatch
 import Foundation
 
 // MARK: - Step-through run on a terminal
 
-/// `lesson run` on a terminal: one section per screen (paged when taller), a pause before every
-/// step, a status line, and progress saved at every pause so `--resume` continues there.
+/// `lesson run` on a terminal: one section at a time, seen through a window that scrolls, a
+/// pause at every step, a status line on top, the keys on the bottom row, and progress (with
+/// the settings chosen) saved at every pause so `--resume` continues there.
 ///
-/// Key handling is `StepperMachine`'s; this type only does the terminal I/O around it.
+/// The section is rendered again, from the lesson and the runner's results, whenever something
+/// changes: a step ran, a setting changed (its claims are re-checked in place), the window was
+/// resized (everything reflows to the new width and height). Key handling is
+/// `StepperMachine`'s; this type only does the terminal I/O around it.
 final class InteractiveRun {
-  private enum Navigation { case back, quit }
+  /// How the learner went past a step in this visit of its section.
+  private enum Visit {
+    /// It ran (or was replayed); `note` says how, when that is worth saying.
+    case ran(note: String?)
+    case skipped
+    /// It ran in an earlier session (`--resume`); it reruns quietly when a later step needs it.
+    case earlier
+  }
 
   private let env: CommandEnvironment
   private let lesson: Lesson
@@ -17,25 +30,35 @@ final class InteractiveRun {
   private let store: LessonProgressStore
   private let terminal: RawTerminal
   private let pages: LessonPages
-  private let output: ReportRenderer
-  /// Screen height, re-read at every new screen so a resized window pages right.
-  private var rows: Int
+  /// The settings the run started with (`--set`), shown on the end screen beside the final ones.
+  private let initialSettings: ParameterSettings
   private var machine: StepperMachine
   private var progress: LessonProgress
   private var pendingKeys: [Key] = []
-  private var skipped: Set<String> = []
-  /// Claims shown as pending, waiting for the step that measures them.
-  private var waiting: Set<Int> = []
+  private var hint: String?
+  private var saveFailureShown = false
   /// Steps whose output was shown in this session (as opposed to run quietly as dependencies).
   private var shown: Set<String> = []
-  private var usedRows = 0
-  private var navigation: Navigation?
-  private var hint: String?
+
+  // The terminal, re-read at every redraw so a resized window reflows.
+  private var width: Int
+  private var rows: Int
+
+  // The section on screen.
   private var page = 0
-  private var pageFailed = false
-  private var assertionsFailed = 0
-  private var assertionsPassed = 0
-  private var saveFailureShown = false
+  private var visits: [Int: Visit] = [:]
+  /// The section rendered at `width`, up to the step the learner is at (or its end).
+  private var lines: [String] = []
+  /// The line where each rendered step's code starts.
+  private var stepLines: [Int: Int] = [:]
+  /// Steps with their code and output: kept whole on a page where they fit.
+  private var cells: [Range<Int>] = []
+  /// The first step of the section not yet gone past, or `nil` at the section's end.
+  private var pausedStep: Int?
+  /// Whether a claim or step on the section failed in the last render.
+  private var sectionFailed = false
+  /// The first rendered line on screen.
+  private var top = 0
 
   private init(
     env: CommandEnvironment, lesson: Lesson, registry: Registry, runner: LessonRunner, progressLine: ProgressDisplay,
@@ -49,8 +72,10 @@ final class InteractiveRun {
     self.store = store
     self.terminal = terminal
     self.pages = LessonPages(lesson)
-    self.output = ReportRenderer(style: env.outStyle, width: max(20, env.width - 2))
-    self.rows = RawTerminal.size().rows
+    self.initialSettings = runner.context.settings
+    let size = RawTerminal.size()
+    self.rows = size.rows
+    self.width = size.columns
     self.machine = StepperMachine(sectionCount: pages.count)
     self.progress = LessonProgress(
       lesson: LessonProgressStore.absolute(lesson.file), title: lesson.title, sectionCount: pages.count)
@@ -73,7 +98,7 @@ final class InteractiveRun {
 
   // MARK: - Resume
 
-  /// Adopts the saved progress; returns the step to pause at, if any.
+  /// Adopts the saved progress (and its settings); returns the step to pause at, if any.
   private func loadSavedProgress() -> Int? {
     switch store.load(lesson: lesson.file) {
     case .none:
@@ -90,8 +115,17 @@ final class InteractiveRun {
       } else {
         progress = saved
         page = min(saved.section, pages.count - 1)
-        machine.enter(section: page)
         hint = "resumed at section \(page + 1) of \(pages.count)"
+        // The settings chosen then, unless this run was given its own with --set.
+        if let settings = saved.settings?.restricted(to: runner.parameters), !settings.overrides.isEmpty {
+          if runner.context.settings.overrides.isEmpty {
+            runner.apply(settings)
+            hint! += " with your settings " + describe(settings) + " (0 restores the lesson's)"
+          } else {
+            hint! += "; --set given, so the saved settings " + describe(settings) + " are not used"
+          }
+        }
+        progress.settings = runner.context.settings
         return saved.step
       }
     }
@@ -107,6 +141,7 @@ final class InteractiveRun {
 
   private func save() {
     progress.updated = Date()
+    progress.settings = runner.context.settings.overrides.isEmpty ? nil : runner.context.settings
     do {
       try store.save(progress)
     } catch {
@@ -115,281 +150,411 @@ final class InteractiveRun {
     }
   }
 
-  // MARK: - Sections
+  // MARK: - The loop
 
-  private func loop(resumeStep initialResumeStep: Int?) -> Int32 {
-    var resumeStep = initialResumeStep
+  private func loop(resumeStep: Int?) -> Int32 {
+    enter(page: page, resumeStep: resumeStep)
+    env.out(TerminalControl.hideCursor)
+    defer { env.out(TerminalControl.showCursor) }
     while true {
-      navigation = nil
-      pageFailed = progress.sectionStatus[page] == .failed && resumeStep != nil
-      machine.enter(section: page)
-      startScreen()
-      let current = pages.pages[page]
-      if resumeStep == nil {
-        progress.section = page
-        progress.step = nil
-        save()
-      }
-      let renderer = ProseRenderer(lesson: lesson, style: env.outStyle, width: env.width) { [unowned self] in
-        self.writeLine($0)
-      }
-      renderer.claimDisplay = { [unowned self] index in self.claimDisplay(index) }
-      renderer.onStep = { [unowned self, unowned renderer] index, step in
-        renderer.renderStepCode(step)
-        guard self.navigation == nil else { return renderer.stop() }
-        if step.attributes.display {
-          renderer.emitLine(self.env.outStyle.apply(.dim, "(display only: not run)"))
-          return
-        }
-        if let pending = resumeStep, index < pending {
-          renderer.emitLine(self.env.outStyle.apply(.dim, "(done in an earlier session; reruns quietly when a later step needs it)"))
-          return
-        }
-        resumeStep = nil
-        self.pause(beforeStep: index, step: step, renderer: renderer)
-      }
-      renderer.render(current.blocks, firstStep: current.firstStep, firstClaim: current.firstClaim)
-      resumeStep = nil
-      switch navigation {
-      case .quit?:
-        return quit()
-      case .back?:
-        page = machine.section
-        continue
-      case nil:
-        break
-      }
-      if progress.sectionStatus[page] != .failed { progress.sectionStatus[page] = pageFailed ? .failed : .done }
-      let isLast = page == pages.count - 1
-      progress.section = isLast ? page : page + 1
-      progress.step = nil
-      progress.finished = isLast
-      save()
-      switch pauseAtEndOfSection(isLast: isLast) {
-      case .quit?:
-        return quit()
-      case .back?:
-        progress.finished = false
-        page = machine.section
-      case nil:
-        if isLast { return finish() }
-        page = machine.section
-      }
-    }
-  }
-
-  /// Waits at a section's end; `nil` means go on.
-  private func pauseAtEndOfSection(isLast: Bool) -> Navigation? {
-    while true {
-      prompt(.endOfSection, isLast: isLast)
-      switch machine.handle(nextKey(), at: .endOfSection) {
-      case .proceed, .run, .skip:
-        clearPrompt()
-        return nil
+      draw()
+      let action = machine.handle(nextKey(), at: pausePoint, knobs: knobs)
+      switch action {
+      case .run:
+        guard let index = pausedStep else { break }
+        visits[index] = .ran(note: run(index, rerun: false))
+        machine.didRun(step: index)
+        render()
+        show(step: index)
+        savePosition()
+      case .skip:
+        guard let index = pausedStep else { break }
+        visits[index] = .skipped
+        if progress.steps[lesson.steps[index].id] == nil { progress.steps[lesson.steps[index].id] = "skipped" }
+        render()
+        savePosition()
       case .rerun(let index):
-        clearPrompt()
-        runAndShow(index, rerun: true, renderer: nil)
-      case .back:
-        return .back
-      case .list:
-        showList()
-        startScreen()
-        writeLine(env.outStyle.apply(.dim, "end of section \(page + 1): \(Sanitizer.clean(pages.pages[page].title))") + "\n")
+        let note = run(index, rerun: true)
+        if pages.page(ofStep: index) == page, visits[index] != nil { visits[index] = .ran(note: note) } else { hint = note }
+        render()
+        show(step: index)
+        savePosition()
+      case .proceed:
+        if pausePoint == .endOfSection {
+          let isLast = page == pages.count - 1
+          finishSection(isLast: isLast)
+          if isLast { return finish() }
+          enter(page: machine.section)
+        } else {
+          scroll(.pageDown)
+        }
+      case .back, .jump:
+        progress.finished = false
+        enter(page: machine.section)
+      case .scroll(let scroll):
+        self.scroll(scroll)
+      case .set(let spec, let value):
+        var settings = runner.context.settings
+        do {
+          try settings.set(spec, to: value)
+          change(to: settings, because: "\(spec.name) = \(value)")
+        } catch {
+          hint = "\(error)"
+        }
+      case .restoreDefaults:
+        if runner.context.settings.overrides.isEmpty {
+          hint = "the settings are the lesson's own already"
+        } else {
+          change(to: ParameterSettings(), because: "the lesson's own settings")
+        }
+      case .list, .help, .redraw:
+        break
       case .quit:
-        return .quit
+        return quit()
       case .ignore(let message):
         hint = message
       }
     }
+  }
+
+  /// Opens section `index`: its first step pauses again; with `resumeStep`, the steps before it
+  /// count as done in an earlier session.
+  private func enter(page index: Int, resumeStep: Int? = nil) {
+    page = index
+    machine.enter(section: index)
+    visits = [:]
+    if let resumeStep {
+      for step in pages.pages[index].steps where step < resumeStep { visits[step] = .earlier }
+    }
+    top = 0
+    progress.section = page
+    render()
+    savePosition()
+  }
+
+  /// Saves where the learner is: the section and the step it pauses at (and what ran so far).
+  private func savePosition() {
+    // At a section's end, `--resume` opens the next one.
+    progress.section = pausedStep == nil && page < pages.count - 1 ? page + 1 : page
+    progress.step = pausedStep
+    save()
+  }
+
+  private func finishSection(isLast: Bool) {
+    progress.sectionStatus[page] = sectionFailed ? .failed : .done
+    progress.section = isLast ? page : page + 1
+    progress.step = nil
+    progress.finished = isLast
+    save()
   }
 
   // MARK: - Steps
 
-  private func pause(beforeStep index: Int, step: StepBlock, renderer: ProseRenderer) {
-    progress.section = page
-    progress.step = index
-    save()
-    while true {
-      prompt(.beforeStep(index), isLast: false)
-      switch machine.handle(nextKey(), at: .beforeStep(index)) {
-      case .run, .proceed:
-        clearPrompt()
-        runAndShow(index, rerun: false, renderer: renderer)
-        machine.didRun(step: index)
-        return
-      case .skip:
-        clearPrompt()
-        skipped.insert(step.id)
-        if progress.steps[step.id] == nil { progress.steps[step.id] = "skipped" }
-        renderer.emitLine(env.outStyle.apply(.dim, "(skipped)"))
-        return
-      case .rerun(let other):
-        clearPrompt()
-        runAndShow(other, rerun: true, renderer: renderer)
-      case .back:
-        navigation = .back
-        renderer.stop()
-        return
-      case .list:
-        showList()
-        startScreen()
-        renderer.renderStepCode(step)
-      case .quit:
-        navigation = .quit
-        renderer.stop()
-        return
-      case .ignore(let message):
-        hint = message
-      }
-    }
-  }
-
-  /// Runs (or reruns) a step and shows its output under the current page.
-  private func runAndShow(_ index: Int, rerun: Bool, renderer: ProseRenderer?) {
+  /// Runs (or reruns) the step at `index`, saying so on the bottom row meanwhile; returns the
+  /// note shown above its output (from the cache, ran earlier, reran), if any.
+  @discardableResult
+  private func run(_ index: Int, rerun: Bool) -> String? {
     let step = lesson.steps[index]
-    let emit: (String) -> Void = { [unowned self] line in
-      if let renderer { renderer.emitLine(line) } else { self.writeLine(line + "\n") }
-    }
     let alreadyRan = !rerun && runner.record(of: step.id) != nil
-    if !alreadyRan { emit(env.outStyle.apply(.dim, "running \(Sanitizer.clean(step.id))…")) }
-    guard let record = rerun ? runner.rerunStep(at: index) : runner.runStep(at: index) else { return }
+    if !alreadyRan {
+      env.out(TerminalControl.toRow(rows) + TerminalControl.clearLine
+        + env.outStyle.apply(.dim, clipToWidth("running \(Sanitizer.clean(step.id))…  (Ctrl-C interrupts)", width - 1)))
+    }
+    let record = rerun ? runner.rerunStep(at: index) : runner.runStep(at: index)
     progressLine.clear()
-    skipped.remove(step.id)
-    if rerun {
-      emit(env.outStyle.apply(.dim, "↻ reran step '\(Sanitizer.clean(step.id))' in \(NumberFormat.elapsed(record.seconds))"))
-    } else if record.cached {
-      emit(env.outStyle.apply(.dim, "(from cache, \(NumberFormat.elapsed(record.seconds)); r reruns it)"))
-    } else if alreadyRan {
-      let note = shown.contains(step.id) ? "(ran earlier in this session; r reruns it)" : "(ran earlier, for a step that needed its result)"
-      emit(env.outStyle.apply(.dim, note))
+    // Keys pressed while the step ran were meant for a screen that is gone.
+    terminal.discardPendingInput()
+    pendingKeys.removeAll()
+    guard let record else { return nil }
+    progress.steps[step.id] = record.failure == nil ? "done" : "failed"
+    let seenBefore = !shown.insert(step.id).inserted
+    if rerun { return "↻ reran step '\(Sanitizer.clean(step.id))' in \(NumberFormat.elapsed(record.seconds))" }
+    if record.cached { return "(from cache, \(NumberFormat.elapsed(record.seconds)); r reruns it)" }
+    if alreadyRan {
+      return seenBefore ? "(ran earlier in this session; r reruns it)" : "(ran earlier, for a step that needed its result)"
     }
-    shown.insert(step.id)
-    for result in runner.results(forStepAt: index) where result.kind == .assertion {
-      if result.passed { assertionsPassed += 1 } else { assertionsFailed += 1 }
+    return nil
+  }
+
+  /// Switches to `settings`: every step that depends on a changed setting is forgotten, the
+  /// ones the learner has run on this section rerun (from the cache where an entry exists), and
+  /// the section is rendered again, so the claims resting on them are checked again in place.
+  private func change(to settings: ParameterSettings, because reason: String) {
+    let forgotten = Set(runner.apply(settings))
+    var reran = 0
+    for index in pages.pages[page].steps where forgotten.contains(lesson.steps[index].id) {
+      guard case .ran? = visits[index] else { continue }
+      let note = run(index, rerun: false)
+      visits[index] = .ran(note: "⚙ " + describeSettings() + (note.map { " " + $0 } ?? ""))
+      reran += 1
     }
-    let lines = output.lines(for: record.output)
-    if !lines.isEmpty { emit("") }
-    for line in lines { emit("  " + line) }
-    // The claims above that waited for this step, checked now.
-    let ready = waiting.filter { runner.isReady(claimAt: $0) }.sorted()
-    if !ready.isEmpty { emit("") }
-    for claimIndex in ready {
-      waiting.remove(claimIndex)
-      let result = runner.evaluateClaim(at: claimIndex)
-      progress.claims[claimIndex] = result.passed
-      if !result.passed { markFailed(step: index) }
-      emit(ClaimLine.render(result, claim: lesson.claims[claimIndex], style: env.outStyle))
+    // Claims elsewhere that rest on a forgotten step are unchecked until shown again.
+    for claim in progress.claims.keys where runner.steps(forClaimAt: claim).contains(where: forgotten.contains) {
+      progress.claims[claim] = nil
     }
-    if let failure = record.failure {
-      emit(env.outStyle.apply([.red, .bold], "✗ step failed: ") + Sanitizer.clean(failure, singleLine: true))
-      progress.steps[step.id] = "failed"
-      markFailed(step: index)
-    } else {
-      progress.steps[step.id] = "done"
-      if record.output.contains(where: { if case .expectation(let e) = $0 { return !e.passed } else { return false } }) {
-        markFailed(step: index)
+    hint = reason + (reran > 0 ? " · reran \(reran) step\(reran == 1 ? "" : "s")" : "")
+      + (settings.overrides.isEmpty ? "" : " · 0 restores the lesson's")
+    render()
+    if let focus = knobStep { show(step: focus) }
+    save()
+  }
+
+  /// The changed settings, `count = 200 (lesson: 100)`, or `the lesson's own settings`.
+  private func describeSettings() -> String {
+    runner.context.settings.overrides.isEmpty ? "the lesson's own settings" : describe(runner.context.settings)
+  }
+
+  private func describe(_ settings: ParameterSettings) -> String {
+    runner.parameters.compactMap { spec in
+      settings.overrides[spec.name].map { "\(spec.name) = \($0) (lesson: \(spec.defaultValue))" }
+    }.joined(separator: ", ")
+  }
+
+  // MARK: - Settings of the step at hand
+
+  /// The latest step of the section the learner has reached that declares settings: the one `e` edits.
+  private var knobStep: Int? {
+    let reached = pages.pages[page].steps.filter { visits[$0] != nil || $0 == pausedStep }
+    return reached.last { !(registry.step(lesson.steps[$0].id)?.parameters.isEmpty ?? true) }
+  }
+
+  private var knobs: [ParameterSpec] {
+    knobStep.flatMap { registry.step(lesson.steps[$0].id)?.parameters } ?? []
+  }
+
+  /// `⚙ count = 100 · e edit` under a step's code, with the lesson's value beside a changed one;
+  /// wrapped to `width` (the training step has eight settings), each setting kept whole.
+  private func knobLines(for step: StepBlock, width: Int) -> [String] {
+    guard let specs = registry.step(step.id)?.parameters, !specs.isEmpty else { return [] }
+    let settings = runner.context.settings
+    var fragments = [Fragment(text: "⚙", attributes: [.magenta])]
+    for (offset, spec) in specs.enumerated() {
+      let value = settings.value(of: spec)
+      var text = "\(spec.name) = \(value)"
+      if value != spec.defaultValue { text += " (lesson: \(spec.defaultValue))" }
+      let whole = Sanitizer.clean(text, singleLine: true).replacingOccurrences(of: " ", with: "\u{A0}")
+      fragments.append(Fragment(text: (offset == 0 ? " " : " · ") + whole, attributes: [.magenta]))
+    }
+    let changed = specs.contains { settings.value(of: $0) != $0.defaultValue }
+    fragments.append(Fragment(text: changed ? " · e\u{A0}edit · 0\u{A0}defaults" : " · e\u{A0}edit", attributes: [.dim]))
+    return TextWrapper.wrap(fragments, width: width, style: env.outStyle)
+  }
+
+  // MARK: - Rendering the section
+
+  /// Renders the section at the current width, up to the first step not yet gone past.
+  private func render() {
+    let size = RawTerminal.size()
+    (rows, width) = (size.rows, size.columns)
+    var out: [String] = []
+    var starts: [Int: Int] = [:]
+    var cellRanges: [Range<Int>] = []
+    var paused: Int?
+    var claimsSeen: [Int] = []
+    sectionFailed = false
+    let output = ReportRenderer(style: env.outStyle, width: max(20, width - 4))
+    let renderer = ProseRenderer(lesson: lesson, style: env.outStyle, width: width) { text in
+      out.append(text.hasSuffix("\n") ? String(text.dropLast()) : text)
+    }
+    renderer.claimDisplay = { [unowned self] index in
+      claimsSeen.append(index)
+      return self.claimDisplay(index, stepsRendered: Set(starts.keys))
+    }
+    renderer.onStep = { [unowned self, unowned renderer] index, step in
+      let first = out.count
+      renderer.renderStepCode(step)
+      starts[index] = first
+      for line in self.knobLines(for: step, width: renderer.availableWidth) { renderer.emitLine(line) }
+      if step.attributes.display {
+        renderer.emitLine(self.env.outStyle.apply(.dim, "(display only: not run)"))
+        return
+      }
+      guard let visit = self.visits[index] else {
+        paused = index
+        cellRanges.append(first..<out.count)
+        renderer.stop()
+        return
+      }
+      self.renderVisit(visit, step: index, claimsAbove: claimsSeen, output: output, renderer: renderer)
+      cellRanges.append(first..<out.count)
+    }
+    let current = pages.pages[page]
+    renderer.render(current.blocks, firstStep: current.firstStep, firstClaim: current.firstClaim)
+    // A blank line the renderer held back may open a step's range: the cell starts at its code.
+    for (step, start) in starts {
+      var line = start
+      while line < out.count - 1, stripANSI(out[line]).trimmingCharacters(in: .whitespaces).isEmpty { line += 1 }
+      starts[step] = line
+    }
+    (lines, stepLines, pausedStep) = (out, starts, paused)
+    // The whole section is on the page: it counts as gone through (the list shows it so).
+    if paused == nil { progress.sectionStatus[page] = sectionFailed ? .failed : .done }
+    cells = cellRanges.map { range in (starts.values.filter { range.contains($0) }.min() ?? range.lowerBound)..<range.upperBound }
+    top = min(top, maxTop)
+  }
+
+  private func renderVisit(
+    _ visit: Visit, step index: Int, claimsAbove: [Int], output: ReportRenderer, renderer: ProseRenderer
+  ) {
+    let step = lesson.steps[index]
+    let dim = { (text: String) in self.env.outStyle.apply(.dim, text) }
+    switch visit {
+    case .skipped:
+      renderer.emitLine(dim("(skipped)"))
+    case .earlier:
+      renderer.emitLine(dim("(done in an earlier session; reruns quietly when a later step needs it)"))
+    case .ran(let note):
+      if let note { renderer.emitLine(dim(Sanitizer.clean(note, singleLine: true))) }
+      guard let record = runner.record(of: step.id) else {
+        renderer.emitLine(dim("(not run with the current settings: r runs it)"))
+        return
+      }
+      let outputLines = output.lines(for: record.output)
+      if !outputLines.isEmpty { renderer.emitLine("") }
+      for line in outputLines { renderer.emitLine("  " + line) }
+      let failedExpectation = record.output.contains { item in
+        if case .expectation(let expectation) = item { return !expectation.passed }
+        return false
+      }
+      if record.failure != nil || failedExpectation {
+        sectionFailed = true
+      }
+      if let failure = record.failure {
+        // Wrapped, not cut: a diverging run's message names the step and the likely cause.
+        let text = [
+          Fragment(text: "✗ step failed:", attributes: [.red, .bold]),
+          Fragment(text: " " + Sanitizer.clean(failure, singleLine: true), attributes: []),
+        ]
+        for line in TextWrapper.wrap(text, width: max(20, width - 4), style: env.outStyle) { renderer.emitLine(line) }
+      }
+      // The claims above that rest on this step, with their verdict now.
+      let resting = claimsAbove.filter { runner.steps(forClaimAt: $0).contains(step.id) && runner.isReady(claimAt: $0) }
+      if !resting.isEmpty { renderer.emitLine("") }
+      for claimIndex in resting {
+        let result = runner.evaluateClaim(at: claimIndex)
+        renderer.emitLine(ClaimLine.render(result, claim: lesson.claims[claimIndex], style: env.outStyle))
       }
     }
   }
 
-  private func markFailed(step index: Int) {
-    if let stepPage = pages.page(ofStep: index) {
-      progress.sectionStatus[stepPage] = .failed
-      if stepPage == page { pageFailed = true }
-    }
-  }
-
-  // MARK: - Claims
-
-  private func claimDisplay(_ index: Int) -> ClaimDisplay {
-    if navigation != nil { return .unchecked }
+  private func claimDisplay(_ index: Int, stepsRendered: Set<Int>) -> ClaimDisplay {
     // A claim whose step has not run waits for it: pressing Enter at that step is what checks it.
     guard runner.isReady(claimAt: index) else {
-      waiting.insert(index)
-      return .pending(step: runner.steps(forClaimAt: index).first ?? "?")
+      let ids = Set(runner.steps(forClaimAt: index))
+      let below = lesson.steps.indices.filter { ids.contains(lesson.steps[$0].id) }
+        .contains { $0 >= pages.pages[page].firstStep && !stepsRendered.contains($0) }
+      // A step above (or in an earlier section) that a changed setting made stale is not "below":
+      // the claim is simply unchecked until that step runs again.
+      return below ? .pending(step: runner.steps(forClaimAt: index).first ?? "?") : .unchecked
     }
     let result = runner.evaluateClaim(at: index)
     progressLine.clear()
     progress.claims[index] = result.passed
-    if !result.passed {
-      pageFailed = true
-      progress.sectionStatus[page] = .failed
-    }
+    if !result.passed { sectionFailed = true }
     return .checked(result)
   }
 
-  // MARK: - Screen
+  // MARK: - The window onto the section
 
-  private var statusLine: String {
-    let current = pages.pages[page]
-    let text = "\(Sanitizer.clean(lesson.title, singleLine: true)) · section \(page + 1)/\(pages.count): "
-      + "\(Sanitizer.clean(current.title, singleLine: true)) · claims passed \(progress.claimsPassed)/\(lesson.claims.count)"
-    let clipped = displayWidth(text) > env.width ? String(text.prefix(max(10, env.width - 1))) + "…" : text
-    return env.outStyle.apply([.bold, .cyan], clipped)
-  }
+  /// Rows for the section between the status line and the key hints.
+  private var height: Int { max(1, rows - 2) }
+  private var maxTop: Int { max(0, lines.count - height) }
 
-  /// Clears the screen and draws the status line at the top.
-  private func startScreen() {
-    rows = RawTerminal.size().rows
-    env.out(TerminalControl.clearScreen + statusLine + "\n")
-    usedRows = 1
-  }
-
-  /// Writes one rendered line (ending in a newline), paging when the screen is full.
-  private func writeLine(_ text: String) {
-    guard navigation == nil else { return }
-    let visible = stripANSI(text.hasSuffix("\n") ? String(text.dropLast()) : text)
-    let height = max(1, (displayWidth(visible) + env.width - 1) / max(1, env.width))
-    if usedRows + height > rows - 1, usedRows > 1 {
-      pageBreak()
-      guard navigation == nil else { return }
+  /// Where the learner is, as far as the keys are concerned: at a step whose code is in view, at
+  /// the section's end in view, or with more below.
+  private var pausePoint: PausePoint {
+    if let pausedStep, let line = stepLines[pausedStep] {
+      return line < top + height ? .beforeStep(pausedStep) : .pageFull
     }
-    env.out(text)
-    usedRows += height
+    return top + height >= lines.count ? .endOfSection : .pageFull
   }
 
-  private func pageBreak() {
-    while true {
-      prompt(.pageFull, isLast: false)
-      switch machine.handle(nextKey(), at: .pageFull) {
-      case .proceed, .run, .skip, .rerun:
-        startScreen()
-        return
-      case .back:
-        navigation = .back
-        return
-      case .list:
-        showList()
-        startScreen()
-        return
-      case .quit:
-        navigation = .quit
-        return
-      case .ignore(let message):
-        hint = message
+  /// Brings a step's cell into view: at the top of the screen, or as low as the section allows.
+  private func show(step index: Int) {
+    if let line = stepLines[index] { top = min(line, maxTop) }
+  }
+
+  private func scroll(_ scroll: Scroll) {
+    switch scroll {
+    case .lineUp: top -= 1
+    case .lineDown: top += 1
+    case .pageUp: top -= height
+    case .pageDown:
+      var next = top + height
+      // No page break inside a cell that fits on a screen: the page ends above it instead.
+      if let cell = cells.first(where: { $0.lowerBound > top && $0.lowerBound < next && next < $0.upperBound }),
+        cell.count <= height
+      {
+        next = cell.lowerBound
       }
+      top = next
+    }
+    top = max(0, min(top, maxTop))
+  }
+
+  // MARK: - Drawing
+
+  private func draw() {
+    let size = RawTerminal.size()
+    if (size.rows, size.columns) != (rows, width) { render() }
+    switch machine.mode {
+    case .list(let selected): drawList(selected: selected)
+    case .help: drawHelp()
+    case .reading, .editing: drawSection()
     }
   }
 
-  /// The key hints (and any message) on the bottom line, with the status line refreshed.
-  private func prompt(_ pause: PausePoint, isLast: Bool) {
-    var text = StepperMachine.hints(at: pause, isLastSection: isLast)
-    if let hint {
-      text = Sanitizer.clean(hint, singleLine: true) + "  │  " + text
-      self.hint = nil
+  private func drawSection() {
+    var screen = TerminalControl.clearScreen + statusLine
+    for line in lines[min(top, lines.count)..<min(lines.count, top + height)] {
+      screen += "\n" + clipToWidth(line, width)
     }
-    if displayWidth(text) > env.width - 1 { text = String(text.prefix(max(10, env.width - 2))) + "…" }
-    // Save the cursor, redraw the status line (claims may have passed), come back.
-    env.out(TerminalControl.onFirstRow(statusLine))
-    env.out(TerminalControl.clearLine + env.outStyle.apply(.dim, text))
+    let pause = pausePoint
+    var text: String
+    if case .editing(let edit) = machine.mode {
+      let current = runner.context.settings.value(of: edit.knob)
+      if let error = edit.error {
+        text = "✗ \(error) · new value: \(edit.text)▏  │  " + StepperMachine.editHints
+      } else {
+        text = "⚙ \(edit.knob.name) = \(current) → new value (\(edit.knob.range)): \(edit.text)▏  │  " + StepperMachine.editHints
+      }
+      text = env.outStyle.apply(edit.error == nil ? .magenta : .red, clipToWidth(Sanitizer.clean(text, singleLine: true), width - 1))
+    } else {
+      text = StepperMachine.hints(at: pause, isLastSection: page == pages.count - 1)
+      if let hint {
+        text = Sanitizer.clean(hint, singleLine: true) + "  │  " + text
+        self.hint = nil
+      }
+      text = env.outStyle.apply(.dim, clipToWidth(text, width - 1))
+    }
+    env.out(screen + TerminalControl.toRow(rows) + TerminalControl.clearLine + text)
   }
 
-  private func clearPrompt() { env.out(TerminalControl.clearLine) }
+  /// The status line: lesson, section number and title, claims passed. The titles give way
+  /// first, so the section number and the claim count stay at any width.
+  private var statusLine: String {
+    let title = Sanitizer.clean(lesson.title, singleLine: true)
+    let section = Sanitizer.clean(pages.pages[page].title, singleLine: true)
+    let number = "section \(page + 1)/\(pages.count)"
+    let claims = "claims passed \(progress.claimsPassed)/\(lesson.claims.count)"
+    let limit = width - 1
+    let full = "\(title) · \(number): \(section) · \(claims)"
+    var text: String
+    if displayWidth(full) <= limit {
+      text = full
+    } else {
+      let room = limit - displayWidth("\(number):  · \(claims)")
+      text = room >= 8 ? "\(number): \(clipToWidth(section, room)) · \(claims)" : "§\(page + 1)/\(pages.count) · \(claims)"
+      text = clipToWidth(text, limit)
+    }
+    return env.outStyle.apply([.bold, .cyan], text)
+  }
 
-  /// The sections with their status, on a screen of their own, until a key is pressed.
-  private func showList() {
-    env.out(TerminalControl.clearScreen + statusLine + "\n\n" + env.outStyle.apply(.bold, "Sections") + "\n")
-    for (index, section) in pages.pages.enumerated() {
+  /// The sections with their status; the highlighted one opens on Enter.
+  private func drawList(selected: Int) {
+    var screen = TerminalControl.clearScreen + statusLine + "\n\n" + env.outStyle.apply(.bold, "Sections") + "\n"
+    let first = max(0, min(selected - (rows - 6) / 2, pages.count - (rows - 5)))
+    for index in pages.pages.indices.dropFirst(first).prefix(max(1, rows - 5)) {
       let status = progress.sectionStatus[index]
       let mark: String
       switch status {
@@ -397,12 +562,31 @@ final class InteractiveRun {
       case .failed: mark = env.outStyle.apply([.red, .bold], "✗")
       case .notRun: mark = env.outStyle.apply(.dim, "○")
       }
+      let pointer = index == selected ? "▸" : " "
       let here = index == page ? env.outStyle.apply(.bold, "  ◂ you are here") : ""
-      env.out("  \(mark) \(index + 1). \(Sanitizer.clean(section.title, singleLine: true))  "
-        + env.outStyle.apply(.dim, status.rawValue) + here + "\n")
+      var line = "\(pointer) \(mark) \(index + 1). \(Sanitizer.clean(pages.pages[index].title, singleLine: true))  "
+        + env.outStyle.apply(.dim, status.rawValue) + here
+      if index == selected { line = env.outStyle.apply(.bold, line) }
+      screen += clipToWidth(line, width) + "\n"
     }
-    env.out("\n" + env.outStyle.apply(.dim, "any key returns"))
-    _ = nextKey()
+    screen += TerminalControl.toRow(rows) + env.outStyle.apply(.dim, clipToWidth(StepperMachine.listHints, width - 1))
+    env.out(screen)
+  }
+
+  /// Every key and what it does; any key returns.
+  private func drawHelp() {
+    var screen = TerminalControl.clearScreen + statusLine + "\n\n" + env.outStyle.apply(.bold, "Keys") + "\n"
+    let keyWidth = StepperMachine.keyTable.map { displayWidth($0.0) }.max() ?? 0
+    for (key, meaning) in StepperMachine.keyTable {
+      let pad = String(repeating: " ", count: keyWidth - displayWidth(key))
+      let wrapped = TextWrapper.wrap([Fragment(text: meaning, attributes: [])], width: max(20, width - keyWidth - 5), style: env.outStyle)
+      for (offset, line) in wrapped.enumerated() {
+        let label = offset == 0 ? env.outStyle.apply(.bold, key) + pad : String(repeating: " ", count: keyWidth)
+        screen += clipToWidth("  " + label + "  " + line, width) + "\n"
+      }
+    }
+    screen += TerminalControl.toRow(rows) + env.outStyle.apply(.dim, "any key returns")
+    env.out(screen)
   }
 
   private func nextKey() -> Key {
@@ -413,21 +597,88 @@ final class InteractiveRun {
   // MARK: - Ending
 
   private func quit() -> Int32 {
+    progress.step = pausedStep
     save()
+    env.out(TerminalControl.clearScreen)
     terminal.restore()
-    env.out("\n")
     let where_ = progress.step.map { "step '\(lesson.steps[$0].id)' of " } ?? ""
     env.err("stopped at \(Sanitizer.clean(where_))section \(progress.section + 1)/\(pages.count); "
       + "`lesson run --resume` continues there\n")
     return 0
   }
 
+  /// The end screen: what passed, what was changed, what to do next. Its totals count what
+  /// `lesson check` counts: every claim, every `expect`, and every failed step.
   private func finish() -> Int32 {
+    env.out(TerminalControl.clearScreen)
     terminal.restore()
-    let claimsFailed = progress.claims.values.filter { !$0 }.count
-    let passed = progress.claimsPassed + assertionsPassed
-    let failed = claimsFailed + assertionsFailed + progress.steps.values.filter { $0 == "failed" }.count
-    env.out("\n" + env.outStyle.apply(.bold, "\(passed) passed, \(failed) failed") + "\n")
-    return failed > 0 ? 1 : 0
+    let style = env.outStyle
+    // Steps skipped, or never reached (the learner jumped past them with `l`), are not run now:
+    // the end of a lesson must not start a training run nobody asked for. Their claims are
+    // counted as not checked; a full walk-through therefore counts exactly what `check` counts.
+    let skipped = Set(lesson.steps.filter { step in
+      !step.attributes.display && (progress.steps[step.id] == "skipped"
+        || (progress.steps[step.id] == nil && runner.record(of: step.id) == nil))
+    }.map(\.id))
+    var results: [CheckResult] = []
+    var unchecked = 0
+    for item in lesson.items {
+      switch item {
+      case .step(let index):
+        // As `check` does: every step runs (replayed when it already did), unless it was skipped.
+        guard !skipped.contains(lesson.steps[index].id) else { continue }
+        runner.runStep(at: index)
+        results += runner.results(forStepAt: index)
+      case .claim(let index):
+        if runner.steps(forClaimAt: index).contains(where: skipped.contains) {
+          unchecked += 1
+        } else {
+          results.append(runner.evaluateClaim(at: index))
+        }
+      }
+    }
+    progressLine.clear()
+    let claims = results.filter { $0.kind == .claim || $0.kind == .setting }
+    let claimsHeld = claims.filter(\.passed).count
+    var out = "\n" + style.apply(.bold, "Finished: " + Sanitizer.clean(lesson.title, singleLine: true)) + "\n"
+    out += "  claims: \(claimsHeld) of \(lesson.claims.count) hold"
+    if claims.count > claimsHeld { out += ", " + style.apply(.red, "\(claims.count - claimsHeld) do not") }
+    if unchecked > 0 { out += ", \(unchecked) not checked (their step was skipped or not reached)" }
+    out += "\n"
+    let assertions = results.filter { $0.kind == .assertion }
+    if !assertions.isEmpty { out += "  expectations in steps: \(assertions.filter(\.passed).count) of \(assertions.count) hold\n" }
+    let failedSteps = results.filter { $0.kind == .step }
+    for failure in failedSteps {
+      out += "  " + style.apply(.red, "✗ step \(Sanitizer.clean(failure.id)) failed") + "\n"
+    }
+    for claim in results.filter({ !$0.passed && $0.kind != .step && $0.kind != .assertion }).prefix(5) {
+      out += "  ✗ line \(claim.line): \(Sanitizer.clean(excerpt(claim.claimed ?? claim.id, limit: 40), singleLine: true))\n"
+    }
+    let final = runner.context.settings
+    if final.overrides.isEmpty {
+      out += "  settings: the lesson's own" + (initialSettings.overrides.isEmpty ? "" : " (restored)") + "\n"
+    } else {
+      out += "  settings you changed: " + Sanitizer.clean(describe(final), singleLine: true) + "\n"
+      out += "  (`lesson check` uses the lesson's settings; `--set` gives it yours)\n"
+    }
+    out += "  next: " + nextStep(failed: results.contains { !$0.passed }) + "\n"
+    let passed = results.filter(\.passed).count
+    out += "\n" + style.apply(.bold, "\(passed) passed, \(results.count - passed) failed") + "\n"
+    env.out(out)
+    return results.contains { !$0.passed } ? 1 : 0
+  }
+
+  /// What to do after this lesson: fix what failed, or run the next lesson in the directory.
+  private func nextStep(failed: Bool) -> String {
+    let name = LessonLocator.shortName(ofFile: (lesson.file as NSString).lastPathComponent)
+    if failed { return "`lesson check \(name ?? LessonLocator.displayPath(lesson.file))` lists every failure with its line" }
+    let files = (try? env.locator.lessonFiles()) ?? []
+    let here = LessonProgressStore.absolute(lesson.file)
+    if let index = files.firstIndex(where: { LessonProgressStore.absolute($0) == here }), index + 1 < files.count,
+      let next = LessonLocator.shortName(ofFile: (files[index + 1] as NSString).lastPathComponent)
+    {
+      return "`lesson run \(next)`"
+    }
+    return "`lesson list` shows every lesson"
   }
 }

@@ -6,6 +6,9 @@ public enum Key: Equatable, Sendable {
   case character(Character)
   case enter, backspace, tab, escape
   case left, right, up, down
+  case pageUp, pageDown
+  /// The terminal changed size (SIGWINCH): redraw for the new width and height.
+  case resize
   /// Ctrl-C arriving as a byte (when the terminal does not turn it into SIGINT).
   case interrupt
   /// Ctrl-D, or the end of the input stream.
@@ -85,6 +88,9 @@ public enum KeyDecoder {
     case UInt8(ascii: "B"): return (.down, length)
     case UInt8(ascii: "C"): return (.right, length)
     case UInt8(ascii: "D"): return (.left, length)
+    // `ESC [ 5 ~` and `ESC [ 6 ~`: Page Up and Page Down.
+    case UInt8(ascii: "~") where bytes[(start + 2)..<index] == [UInt8(ascii: "5")]: return (.pageUp, length)
+    case UInt8(ascii: "~") where bytes[(start + 2)..<index] == [UInt8(ascii: "6")]: return (.pageDown, length)
     default: return (.other, length)
     }
   }

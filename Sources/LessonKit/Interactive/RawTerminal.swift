@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 #if canImport(Glibc)
@@ -19,6 +20,10 @@ public final class RawTerminal {
   private var active = false
   private var savedSettings = termios()
   private var cleanup: Interrupts.CleanupToken?
+  /// Resize notices: the SIGWINCH source writes a byte to `resizePipe[1]`, and `readKeys` polls
+  /// `resizePipe[0]` beside the input, so a key wait ends when the window changes size.
+  private var resizePipe: [Int32] = [-1, -1]
+  private var resizeSource: (any DispatchSourceSignal)?
 
   /// Switches stdin to raw mode; `nil` when stdin is not a terminal.
   public init?(input: Int32 = 0) {
@@ -28,10 +33,11 @@ public final class RawTerminal {
     guard tcgetattr(input, &settings) == 0 else { return nil }
     savedSettings = settings
     Interrupts.install()
-    // A parent may have blocked these (test runners do); Ctrl-C and hang-ups must reach us.
+    // A parent may have blocked these (test runners do); Ctrl-C, hang-ups and resizes must reach us.
     var unblock = sigset_t()
     sigemptyset(&unblock)
     for signal in InterruptSignal.allCases { sigaddset(&unblock, signal.rawValue) }
+    sigaddset(&unblock, SIGWINCH)
     pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     var raw = settings
     raw.c_lflag &= ~tcflag_t(ICANON | ECHO | IEXTEN)
@@ -50,9 +56,35 @@ public final class RawTerminal {
       return nil
     }
     active = true
+    watchResizes()
   }
 
-  deinit { restore() }
+  deinit {
+    restore()
+    resizeSource?.cancel()
+    for descriptor in resizePipe where descriptor >= 0 { close(descriptor) }
+  }
+
+  private func watchResizes() {
+    var descriptors: [Int32] = [-1, -1]
+    guard pipe(&descriptors) == 0 else { return }
+    for descriptor in descriptors { _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK) }
+    resizePipe = descriptors
+    let writeEnd = descriptors[1]
+    let source = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: .global())
+    source.setEventHandler {
+      var byte: UInt8 = 1
+      _ = write(writeEnd, &byte, 1)
+    }
+    source.resume()
+    resizeSource = source
+  }
+
+  /// Throws away every key typed but not yet read: keys pressed while a step ran must not act
+  /// once it is done (Ctrl-C is a signal, not input, so it still interrupts the step).
+  public func discardPendingInput() {
+    _ = tcflush(input, TCIFLUSH)
+  }
 
   /// Puts back the saved settings and shows the cursor; safe to call twice.
   public func restore() {
@@ -66,13 +98,28 @@ public final class RawTerminal {
 
   // MARK: - Reading keys
 
-  /// Blocks until at least one key arrives; `[.endOfInput]` when the input closed.
+  /// Blocks until at least one key arrives or the window is resized (`[.resize]`);
+  /// `[.endOfInput]` when the input closed.
   public func readKeys() -> [Key] {
+    if waitForInputOrResize() { return [.resize] }
     var bytes = readChunk(timeoutMilliseconds: -1)
     guard !bytes.isEmpty else { return [.endOfInput] }
     // A lone ESC may be the start of a sequence split across reads: wait briefly for the rest.
     if bytes == [0x1B] { bytes += readChunk(timeoutMilliseconds: 30) }
     return KeyDecoder.decode(bytes)
+  }
+
+  /// Waits for input or a resize notice; `true` for a resize (its notices drained).
+  private func waitForInputOrResize() -> Bool {
+    guard resizePipe[0] >= 0 else { return false }
+    var descriptors = [pollfd(fd: input, events: Int16(POLLIN), revents: 0), pollfd(fd: resizePipe[0], events: Int16(POLLIN), revents: 0)]
+    while poll(&descriptors, 2, -1) < 0 {
+      if errno != EINTR { return false }
+    }
+    guard descriptors[1].revents & Int16(POLLIN) != 0 else { return false }
+    var drain = [UInt8](repeating: 0, count: 64)
+    while read(resizePipe[0], &drain, drain.count) > 0 {}
+    return true
   }
 
   private func readChunk(timeoutMilliseconds: Int32) -> [UInt8] {

@@ -26,6 +26,9 @@ public struct LessonProgress: Codable, Equatable, Sendable {
   public var steps: [String: String]
   /// When this was saved.
   public var updated: Date
+  /// The settings the learner chose (`e` in `lesson run`), when they differ from the lesson's;
+  /// absent in files written before settings could change.
+  public var settings: ParameterSettings?
 
   public init(
     lesson: String, title: String, sectionCount: Int, section: Int = 0, step: Int? = nil, finished: Bool = false,

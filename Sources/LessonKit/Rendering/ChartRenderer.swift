@@ -148,8 +148,8 @@ public enum ChartRenderer {
 
   // MARK: - Probability bars
 
-  /// Bars for a distribution: each label with whitespace made visible (`␣`, `⏎`), a bar scaled
-  /// to the largest probability, and the probability as a percentage.
+  /// Bars for a distribution: each label with whitespace made visible (`␣`, `⏎`), a bar on an
+  /// absolute scale (100% fills it), and the probability as a percentage.
   public static func probabilityBars(
     labels: [String], probabilities: [Double], width: Int, style: TerminalStyle
   ) -> [String] {
@@ -159,11 +159,12 @@ public enum ChartRenderer {
     let labelWidth = shownLabels.map(displayWidth).max() ?? 0
     let percents = probabilities.map { p in p.isFinite ? String(format: "%5.1f%%", p * 100) : "    ?" }
     let barWidth = max(5, min(width - labelWidth - 10, 50))
-    let largest = probabilities.filter(\.isFinite).max() ?? 0
     let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
     return probabilities.indices.map { index in
       let p = probabilities[index]
-      let units = largest > 0 && p.isFinite ? Int((max(0, p) / largest * Double(barWidth * 8)).rounded()) : 0
+      // An absolute scale, 100% = the full bar: a flat distribution must look flat (temperature
+      // is taught by how the bars shrink), so bars are never scaled to the largest one.
+      let units = p.isFinite ? Int((min(1, max(0, p)) * Double(barWidth * 8)).rounded()) : 0
       let bar = String(repeating: "█", count: units / 8) + eighths[units % 8]
       let label = shownLabels[index]
       return String(repeating: " ", count: labelWidth - displayWidth(label)) + label + " "

@@ -51,3 +51,64 @@ public enum NumberFormat {
     return String(format: "%dh%02dm", total / 3600, (total % 3600) / 60)
   }
 }
+
+// MARK: - A value written like a claim
+
+extension NumberFormat {
+  /// `value` in the unit and precision `claim` was written in, so the learner compares like with
+  /// like: a claim of `0.02%` shows a computed 0.00016582 as `0.017%`, `5k` shows 5050 as `5k`,
+  /// `3.38×10^5` shows 338350 as `3.38×10^5`, `2,048` keeps its thousands separator.
+  ///
+  /// When the value rounds to exactly the claim's text but is not the claim's value, one more
+  /// decimal is shown, so a figure accepted within its tolerance never reads as an exact match.
+  /// Non-finite values and values the claim's unit cannot hold sensibly fall back to
+  /// ``ClaimComparison/format(_:)``.
+  public static func asWritten(_ value: Double, like claim: ClaimNumber) -> String {
+    guard value.isFinite, claim.resolution > 0, claim.resolution.isFinite else { return ClaimComparison.format(value) }
+    let written = Array(claim.written)
+    var end = 0
+    if end < written.count, "+-−".contains(written[end]) { end += 1 }
+    while end < written.count, written[end].isASCII, written[end].isNumber || written[end] == "," { end += 1 }
+    if end + 1 < written.count, written[end] == ".", written[end + 1].isASCII, written[end + 1].isNumber {
+      end += 1
+      while end < written.count, written[end].isASCII, written[end].isNumber { end += 1 }
+    }
+    let mantissa = String(written[..<end])
+    let rest = String(written[end...])
+    // Scientific forms keep their shape but take the value's own power: `3e-4` shows 0.03 as `3e-2`.
+    if let power = rest.wholeMatch(of: /([eE]|\s*[×xX*·⋅]\s*10\^)([-+−]?)([0-9]+)/), value != 0 {
+      let decimals = mantissa.firstIndex(of: ".").map { mantissa.distance(from: $0, to: mantissa.endIndex) - 1 } ?? 0
+      var exponent = Int(log10(abs(value)).rounded(.down))
+      if abs(Double(fixed(abs(value) / pow(10, Double(exponent)), decimals)) ?? 0) >= 10 { exponent += 1 }
+      let digits = fixed(value / pow(10, Double(exponent)), decimals)
+      // Each minus sign as the text writes it: `−3e-5` has a true minus before and a hyphen after.
+      let minus = mantissa.hasPrefix("−") ? "−" : "-"
+      let exponentMinus = power.2 == "−" ? "−" : "-"
+      let shown = (digits.hasPrefix("-") ? minus + digits.dropFirst() : digits) + power.1
+        + (exponent < 0 ? exponentMinus : "") + String(abs(exponent))
+      let claimedText = claim.written.hasPrefix("+") ? String(claim.written.dropFirst()) : claim.written
+      guard value != claim.value, shown == claimedText else { return shown }
+      let finer = fixed(value / pow(10, Double(exponent)), decimals + 1)
+      return (finer.hasPrefix("-") ? minus + finer.dropFirst() : finer) + power.1 + (exponent < 0 ? exponentMinus : "")
+        + String(abs(exponent))
+    }
+    let decimals = mantissa.firstIndex(of: ".").map { mantissa.distance(from: $0, to: mantissa.endIndex) - 1 } ?? 0
+    // The claim's unit: one unit in the last digit times 10^decimals (`0.02%` → 0.01% · 10² = 1%).
+    let exponent = Int((log10(claim.resolution)).rounded()) + decimals
+    let scale = pow(10, Double(exponent))
+    let scaled = value / scale
+    guard abs(scaled) < 1e12, abs(exponent) < 300 else { return ClaimComparison.format(value) }
+    let minus = mantissa.hasPrefix("−") ? "−" : "-"
+    func text(_ decimals: Int) -> String {
+      let digits = fixed(abs(scaled), decimals)
+      var integer = String(digits.prefix { $0 != "." })
+      let fraction = String(digits.drop { $0 != "." })
+      if mantissa.contains(","), let whole = Int64(integer) { integer = grouped(whole) }
+      let negative = scaled < 0 && (integer + fraction).contains { $0 != "0" && $0 != "." && $0 != "," }
+      return (negative ? minus : "") + integer + fraction + rest
+    }
+    let shown = text(decimals)
+    let claimedText = claim.written.hasPrefix("+") ? String(claim.written.dropFirst()) : claim.written
+    return value != claim.value && shown == claimedText ? text(decimals + 1) : shown
+  }
+}

@@ -216,6 +216,9 @@ public final class ProseRenderer {
     return out
   }
 
+  /// `text` with its spaces made non-breaking, so a verdict wraps as one word.
+  private func nonBreaking(_ text: String) -> String { text.replacingOccurrences(of: " ", with: "\u{A0}") }
+
   /// The mark after a claim; non-breaking spaces keep it on the line of the claim's last word.
   private func claimMark(_ index: Int) -> [Fragment] {
     switch claimDisplay(index) {
@@ -223,18 +226,32 @@ public final class ProseRenderer {
       return [Fragment(text: "\u{A0}○", attributes: [.dim])]
     case .pending(let step):
       return [Fragment(text: "\u{A0}○\u{A0}(checked\u{A0}by\u{A0}step\u{A0}\(Sanitizer.clean(step, singleLine: true))\u{A0}below)", attributes: [.dim])]
+    case .checked(let result) where result.kind == .setting && result.passed:
+      return [Fragment(text: "\u{A0}⚙", attributes: [.dim])]
     case .checked(let result) where result.kind == .setting:
-      let mark = result.passed ? "\u{A0}⚙" : "\u{A0}✗"
-      let note = result.passed ? "" : "\u{A0}(lesson\u{A0}setting\u{A0}now\u{A0}\(Sanitizer.clean(result.computed ?? "", singleLine: true)))"
-      return [Fragment(text: mark + note, attributes: result.passed ? [.dim] : [.red, .bold])]
+      // A setting the learner changed: the prose still says the lesson's own value.
+      let claim = lesson.claims[index]
+      let now = ClaimLine.computed(result, claim: claim) ?? ""
+      let says = ClaimLine.said(claim)
+      return [Fragment(
+        text: "\u{A0}(lesson\u{A0}setting:\u{A0}the\u{A0}lesson\u{A0}says\u{A0}\(nonBreaking(says))\u{A0}·\u{A0}now\u{A0}\(nonBreaking(now))\u{A0}✗)",
+        attributes: [.red, .bold])]
     case .checked(let result):
-      let computed = result.computed.map { Sanitizer.clean($0, singleLine: true) } ?? ""
+      let claim = lesson.claims[index]
+      let computed = ClaimLine.computed(result, claim: claim) ?? ""
       switch result.status {
       case .passed:
+        // Quiet: the computed value only where it reads differently from the text.
+        let differs = !computed.isEmpty && (claim.number == nil || computed != claim.number?.written)
         return [
           Fragment(text: "\u{A0}✓", attributes: [.green, .bold]),
-          Fragment(text: computed.isEmpty ? "" : "\u{A0}(computed\u{A0}\(computed))", attributes: [.dim]),
+          Fragment(text: differs ? "\u{A0}(computed\u{A0}\(nonBreaking(computed)))" : "", attributes: [.dim]),
         ]
+      case .failed where claim.number != nil && !computed.isEmpty:
+        let said = ClaimLine.said(claim)
+        return [Fragment(
+          text: "\u{A0}(the\u{A0}lesson\u{A0}says\u{A0}\(nonBreaking(said))\u{A0}·\u{A0}now\u{A0}\(nonBreaking(computed))\u{A0}✗)",
+          attributes: [.red, .bold])]
       case .failed, .misbound:
         let why = computed.isEmpty ? Sanitizer.clean(result.message ?? "", singleLine: true) : "computed\u{A0}\(computed)"
         return [

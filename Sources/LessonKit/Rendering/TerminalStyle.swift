@@ -92,6 +92,8 @@ public enum TerminalControl {
   public static let showCursor = "\u{1B}[?25h"
   /// Every colour and weight back to the terminal's default.
   public static let resetAttributes = "\u{1B}[0m"
+  /// The cursor to the start of `row` (1-based): where `run` draws its key hints, on the last row.
+  public static func toRow(_ row: Int) -> String { "\u{1B}[\(max(1, row));1H" }
   /// `body` drawn on the first row, the cursor then put back where it was.
   public static func onFirstRow(_ body: String) -> String {
     "\u{1B}7\u{1B}[1;1H\u{1B}[2K" + body + "\u{1B}8"
@@ -155,4 +157,31 @@ func stripANSI(_ text: String) -> String {
     out.append(scalar)
   }
   return String(out)
+}
+
+/// `text` cut to `width` terminal columns, escapes kept, with a visible `…` where it was cut (and
+/// the attributes reset after it), so a styled line never wraps on the terminal.
+public func clipToWidth(_ text: String, _ width: Int) -> String {
+  guard displayWidth(stripANSI(text)) > width else { return text }
+  let limit = max(0, width - 1)
+  var out = String.UnicodeScalarView()
+  var used = 0
+  var inEscape = false
+  var styled = false
+  for character in text {
+    let scalars = character.unicodeScalars
+    if inEscape || scalars.first == "\u{1B}" {
+      // Escape sequences pass through whole; a sequence ends at its final byte 0x40–0x7E.
+      for scalar in scalars {
+        if scalar == "\u{1B}" { inEscape = true; styled = true } else if inEscape, (0x40...0x7E).contains(scalar.value), scalar != "[" { inEscape = false }
+        out.append(scalar)
+      }
+      continue
+    }
+    let columns = displayWidth(String(character))
+    if used + columns > limit { break }
+    out.append(contentsOf: scalars)
+    used += columns
+  }
+  return String(out) + "…" + (styled ? "\u{1B}[0m" : "")
 }

@@ -1,13 +1,18 @@
 // MARK: - Styled text and wrapping
 
 /// A run of text with one style.
-struct Fragment {
-  var text: String
-  var attributes: [TerminalStyle.Attribute]
+public struct Fragment: Sendable {
+  public var text: String
+  public var attributes: [TerminalStyle.Attribute]
+
+  public init(text: String, attributes: [TerminalStyle.Attribute]) {
+    self.text = text
+    self.attributes = attributes
+  }
 }
 
 /// Word-wraps styled fragments to a width, keeping styles per word.
-enum TextWrapper {
+public enum TextWrapper {
   /// A word or a forced line break.
   private enum Token {
     case word([Fragment])
@@ -15,7 +20,7 @@ enum TextWrapper {
   }
 
   /// Lines of styled text no wider than `width` (a single over-long word overflows).
-  static func wrap(_ fragments: [Fragment], width: Int, style: TerminalStyle) -> [String] {
+  public static func wrap(_ fragments: [Fragment], width: Int, style: TerminalStyle) -> [String] {
     var tokens: [Token] = []
     var word: [Fragment] = []
     func endWord() {

@@ -94,7 +94,9 @@ public enum PlayCommand {
     defer { terminal.restore() }
     env.out(TerminalControl.hideCursor)
     while !session.isFinished {
-      let lines = PlayScreen.lines(for: session, width: env.width, style: env.outStyle)
+      // The width is read again at every redraw: a resize (SIGWINCH) arrives as a key and reflows the screen.
+      let width = RawTerminal.size().columns
+      let lines = PlayScreen.lines(for: session, width: width, style: env.outStyle).map { clipToWidth($0, width) }
       env.out(TerminalControl.clearScreen + lines.joined(separator: "\n"))
       for key in terminal.readKeys() where !session.isFinished { session.handle(key) }
     }

@@ -35,8 +35,12 @@ public enum PlayScreen {
       out.append(style.apply(.dim, clip("⏎ done typing (then g greedy, s sample, m model, q quit) · Ctrl-C quit", width)))
     } else {
       out.append(style.apply(.dim, clip("g greedy · G greedy ×40 · s sample · S sample ×40 · m model · ←/→ or -/+ temperature", width)))
-      let presets = session.presets.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: " · ")
-      out.append(style.apply(.dim, clip("presets: " + Sanitizer.clean(presets, singleLine: true), width)))
+      // Every preset stays visible: the list wraps rather than being cut.
+      let presets = session.presets.prefix(9).enumerated().map {
+        Sanitizer.clean("\($0.offset + 1)\u{A0}\($0.element)", singleLine: true).replacingOccurrences(of: " ", with: "\u{A0}")
+      }
+      let fragments = [Fragment(text: "presets: " + presets.joined(separator: " · "), attributes: [.dim])]
+      out += TextWrapper.wrap(fragments, width: width, style: style)
       out.append(style.apply(.dim, "e type · c clear · ⌫ delete · q quit"))
     }
     if let message = session.message {
@@ -56,15 +60,7 @@ public enum PlayScreen {
   }
 
   /// `text` cut to `width` columns with an ellipsis.
-  static func clip(_ text: String, _ width: Int) -> String {
-    guard displayWidth(text) > width else { return text }
-    var out = ""
-    for character in text {
-      if displayWidth(out + String(character)) > max(1, width - 1) { break }
-      out.append(character)
-    }
-    return out + "…"
-  }
+  static func clip(_ text: String, _ width: Int) -> String { clipToWidth(text, width) }
 
   /// The prompt's tail that fits `width`, newlines shown as `⏎` and controls neutralized.
   static func visiblePrompt(_ text: String, width: Int) -> String {

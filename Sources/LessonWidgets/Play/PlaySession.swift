@@ -75,7 +75,9 @@ public struct PlaySession: Sendable {
       message = mode == .commands ? "commands: g s G S m 1-9 ←/→ · e to type again" : "typing: Enter when done"
     case .character(let character):
       if mode == .typing { type(character) } else { command(character) }
-    case .other:
+    case .resize:
+      break  // the screen is redrawn for the new size; the state is unchanged
+    case .other, .pageUp, .pageDown:
       message = "that key does nothing here"
     }
   }
