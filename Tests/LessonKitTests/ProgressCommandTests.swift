@@ -23,10 +23,12 @@ import Testing
     var progress = LessonProgress(lesson: lessons + "/00_alpha.md", title: "Alpha", sectionCount: 2, section: 1)
     progress.sectionStatus = [.done, .notRun]
     progress.claims = [0: true]
+    let count = Parameter.integer("count", default: 4, in: 1...10, "how many")
+    progress.settings = try ParameterSettings(assignments: ["count=7"], specs: [count.spec])
     try store.save(progress)
     #expect(ProgressCommand.run(env, store: store) == 0)
     let rows = output().split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-    #expect(rows.contains { $0.hasPrefix("alpha") && $0.hasSuffix("1/2 sections, 1/2 claims passed") }, "\(rows)")
+    #expect(rows.contains { $0.hasPrefix("alpha") && $0.hasSuffix("1/2 sections, 1/2 claims passed  count=7") }, "\(rows)")
     #expect(rows.contains { $0.hasPrefix("beta") && $0.hasSuffix("not started") }, "\(rows)")
 
     #expect(ProgressCommand.reset(env, lesson: "alpha", store: store) == 0)

@@ -27,7 +27,7 @@ public enum ProgressCommand {
       return 0
     }
     let lines = TableRenderer.render(
-      title: nil, headers: ["LESSON", "TITLE", "PROGRESS"], rows: rows.map { [$0.name, $0.title, $0.progress] },
+      title: nil, headers: ["LESSON", "TITLE", "PROGRESS", "SETTINGS"], rows: rows.map { [$0.name, $0.title, $0.progress, changedSettings($0.saved)] },
       style: env.outStyle)
     env.out(lines.joined(separator: "\n") + "\n")
     return 0
@@ -66,7 +66,7 @@ public enum ProgressCommand {
       return 0
     }
     let lines = TableRenderer.render(
-      title: nil, headers: ["LESSON", "TITLE", "PROGRESS"], rows: rows.map { [$0.name, $0.title, $0.progress] },
+      title: nil, headers: ["LESSON", "TITLE", "PROGRESS", "SETTINGS"], rows: rows.map { [$0.name, $0.title, $0.progress, changedSettings($0.saved)] },
       style: env.outStyle)
     env.out(lines.joined(separator: "\n") + "\n\n")
     let next = rows.first { !$0.finished } ?? rows[0]
@@ -93,6 +93,14 @@ public enum ProgressCommand {
         name: found.name, title: title,  // TableRenderer cleans every cell
         progress: describe(saved, claimCount: lesson?.claims.count), saved: saved)
     }
+  }
+
+  /// The settings the learner changed with `e` in `lesson run`, as `lr=0.03 steps=50` (a resume
+  /// runs with them again); empty when none changed.
+  static func changedSettings(_ loaded: LessonProgressStore.Loaded) -> String {
+    guard case let .progress(progress) = loaded else { return "" }
+    return (progress.settings?.overrides ?? [:]).sorted { $0.key < $1.key }
+      .map { "\($0.key)=\($0.value.description)" }.joined(separator: " ")
   }
 
   /// `3/9 sections, 12/93 claims passed`, `done (93/93 claims passed)`, `not started`.
