@@ -23,21 +23,9 @@ public enum RunCommand {
   /// Runs the lesson; returns 0 when every claim and assertion passed, 1 otherwise, 2 when the
   /// lesson cannot be loaded or bound.
   public static func run(_ env: CommandEnvironment, options: RunOptions, registry makeRegistry: () throws -> Registry) -> Int32 {
-    let registry: Registry
-    let path: String
-    do {
-      registry = try makeRegistry()
-      path = try env.locator.resolve(options.lesson)
-    } catch {
-      env.error(String(describing: error))
-      return 2
-    }
-    let loaded = LoadedLesson.load(path, registry: registry)
-    guard let lesson = loaded.lesson, loaded.isUsable else {
-      if let loadError = loaded.loadError { env.error(loadError) }
-      for error in loaded.errors { env.diagnostic(error) }
-      return 2
-    }
+    guard let (registry, path) = env.prepare(lesson: options.lesson, registry: makeRegistry),
+      let lesson = env.usable(LoadedLesson.load(path, registry: registry))
+    else { return 2 }
     let progress = env.progressDisplay()
     let runner: LessonRunner
     do {
