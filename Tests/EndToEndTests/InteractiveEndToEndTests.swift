@@ -193,7 +193,7 @@ struct InteractiveEndToEndTests {
     defer { try? FileManager.default.removeItem(atPath: path) }
     let output = try LessonBinary.run(["play", "--corpus", path, "--prompt", "ab", "--greedy", "4", "--top", "2"])
     #expect(output.status == 0, "\(output.stderr)")
-    #expect(output.stdout.contains("3 characters of corpus-"))
+    #expect(output.stdout.contains("3 characters, counted on the training split of corpus-"))
     #expect(output.stdout.contains("\"ababab\""))
   }
 

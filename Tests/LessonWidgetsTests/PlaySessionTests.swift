@@ -157,3 +157,15 @@ private struct UniformModel: NextCharacterModel {
     for line in lines { #expect(line.filter { $0 == "█" }.count == 16, "\(line)") }
   }
 }
+
+/// `lesson play`'s n-grams are the pretraining lesson's: counted on the same training split, so
+/// the bars after "To be" show the probabilities the lesson prints.
+@Suite struct PlayModelsMatchTheLessonTests {
+  @Test func theTrigramAfterToBeIsTheLessons() throws {
+    let played = try #require(try PlayModels.ngrams().compactMap { $0 as? NGramCharacterModel }.first { $0.name == "trigram" })
+    let data = try CharDataset(text: Corpus.shakespeare)
+    let lesson = try NGramModel(order: 3, dataset: data)
+    let expected = try lesson.distribution(after: try data.tokenizer.encode("be"))
+    #expect(try played.distribution(after: Array("To be".unicodeScalars)) == expected)
+  }
+}

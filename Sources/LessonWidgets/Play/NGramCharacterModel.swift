@@ -15,18 +15,20 @@ public struct NGramCharacterModel: NextCharacterModel {
   let model: NGramModel
   let tokenizer: CharTokenizer
 
-  /// Counts the n-grams of `corpus` (all of it: the widget explores, it does not evaluate).
+  /// Counts the n-grams of `corpus`'s training split, as the pretraining lesson counts them, so
+  /// the bars `lesson play` draws after "To be" are the probabilities the lesson prints.
   ///
   /// - Throws: `NGramError` or `DataError` for an empty corpus or a bad order.
   public init(order: Int, corpus: String, corpusName: String) throws {
-    let tokenizer = try CharTokenizer(text: corpus)
-    let model = try NGramModel(order: order, text: corpus, tokenizer: tokenizer)
+    let data = try CharDataset(text: corpus)
+    let tokenizer = data.tokenizer
+    let model = try NGramModel(order: order, dataset: data)
     self.tokenizer = tokenizer
     self.model = model
     self.vocabulary = tokenizer.scalars
     self.name = order == 2 ? "bigram" : order == 3 ? "trigram" : order == 1 ? "unigram" : "\(order)-gram"
     self.summary = "n-gram of order \(order) (\(order - 1) character\(order == 2 ? "" : "s") of context), "
-      + "add-\(ClaimComparison.format(model.smoothing)) smoothing, \(tokenizer.vocabularySize) characters of \(corpusName)"
+      + "add-\(ClaimComparison.format(model.smoothing)) smoothing, \(tokenizer.vocabularySize) characters, counted on the training split of \(corpusName)"
   }
 
   public func distribution(after prefix: [Unicode.Scalar]) throws -> [Double] {
