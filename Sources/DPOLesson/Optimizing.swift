@@ -1,0 +1,167 @@
+import Foundation
+import LessonKit
+import Pretraining
+
+// MARK: - Sections 4 to 7: before, SFT on the chosen responses, DPO, and β
+
+extension DPOLesson {
+  @LessonBundleBuilder static var supervisedBaseline: [BundleEntry] {
+    Step(
+      "dpo-before", reads: [dataKey, referenceKey], parameters: [beta],
+      measures: ["dpo-accuracy-before", "dpo-likelihood-accuracy-before", "dpo-likelihood-right-before",
+                 "dpo-likelihood-closer-before"]
+    ) { context in
+      let data = try context.require(dataKey)
+      let reference = try context.require(referenceKey)
+      let before = try preferences(of: try reference.makeModel(), against: try reference.makeModel(), on: data.heldOutPairs, beta: context[beta])
+      let largest = before.margins.map { abs($0) }.max() ?? .nan
+      context.text("The policy is a copy of the reference: the largest reward margin on the \(before.pairs) held-out pairs is \(largest).")
+      context.measure("dpo-accuracy-before", before.rewardAccuracy())
+      context.measure("dpo-likelihood-accuracy-before", before.likelihoodAccuracy())
+      context.measure("dpo-likelihood-right-before", before.likelihoodAccuracy(.rightOverOffByOne))
+      context.measure("dpo-likelihood-closer-before", before.likelihoodAccuracy(.closerOverFarther))
+    }
+
+    Step(
+      "dpo-sft-on-chosen", reads: [dataKey, referenceKey], writes: [supervisedKey],
+      parameters: [preferenceSteps, learningRate, beta],
+      measures: ["dpo-accuracy-sft", "dpo-accuracy-sft-right", "dpo-accuracy-sft-closer", "dpo-likelihood-accuracy-sft",
+                 "dpo-greedy-sft", "dpo-sft-chosen-change"]
+    ) { context in
+      // lesson:begin dpo-sft-on-chosen
+      let data = try context.require(dataKey)
+      let model = try context.require(referenceKey).makeModel()           // start from the reference's weights
+      let summary = try train(model, steps: context[preferenceSteps], phase: "SFT on chosen", in: context) { split, rng in
+        try data.pairs(split).chosen.batch(size: batchRows, context: model.config.contextLength, using: &rng)   // chosen responses only
+      }
+      // lesson:end
+      context[supervisedKey] = try TrainedPolicy(model, tokenizer: data.tokenizer, steps: summary.losses.count)
+      let report = try preferences(of: model, against: try context.require(referenceKey).makeModel(), on: data.heldOutPairs, beta: context[beta])
+      context.measure("dpo-accuracy-sft", report.rewardAccuracy())
+      context.measure("dpo-accuracy-sft-right", report.rewardAccuracy(.rightOverOffByOne))
+      context.measure("dpo-accuracy-sft-closer", report.rewardAccuracy(.closerOverFarther))
+      context.measure("dpo-likelihood-accuracy-sft", report.likelihoodAccuracy())
+      context.measure("dpo-greedy-sft", try replies(of: model, to: data.heldOut, tokenizer: data.tokenizer).accuracy)
+      context.measure("dpo-sft-chosen-change", report.chosenChange())
+    }
+  }
+
+  // lesson:begin dpo-optimize
+  static func optimize(
+    _ trained: TrainedPolicy, on data: PreferenceData, beta: Double, in context: StepContext
+  ) throws -> (policy: MiniGPT, reference: MiniGPT, summary: TrainingSummary) {
+    let reference = try trained.makeModel()                           // frozen: never given a gradient
+    let policy = try trained.makeModel()                              // starts as a copy of it
+    let objective = try PreferenceObjective(policy: policy, reference: reference, beta: Float(beta))
+    let summary = try train(policy, steps: context[preferenceSteps], objective: objective, phase: "DPO", in: context) { split, rng in
+      try data.pairs(split).batch(pairs: batchRows / 2, context: policy.config.contextLength, using: &rng)   // chosen rows, then rejected
+    }
+    return (policy, reference, summary)
+  }
+  // lesson:end
+
+  @LessonBundleBuilder static var preferenceOptimization: [BundleEntry] {
+    Step(
+      "dpo-train", reads: [dataKey, referenceKey], writes: [optimizedKey], parameters: [beta, preferenceSteps, learningRate],
+      measures: ["dpo-first-loss", "dpo-final-loss", "dpo-held-out-loss", "dpo-pairs-per-batch", "dpo-reference-frozen"]
+    ) { context in
+      let data = try context.require(dataKey)
+      let trained = try context.require(referenceKey)
+      let run = try optimize(trained, on: data, beta: context[beta], in: context)
+      context[optimizedKey] = try TrainedPolicy(run.policy, tokenizer: data.tokenizer, steps: run.summary.losses.count)
+      context.chart(.lines(
+        [ChartSeries("DPO loss per step", values: run.summary.losses.map(Double.init))],
+        xLabel: "step", yLabel: "loss (nats)", title: "DPO, β = \(context[beta])"))
+      let frozen = run.reference.parameters.toArray() == trained.checkpoint.parameters
+      context.measure("dpo-first-loss", Double(run.summary.losses.first ?? .nan))
+      context.measure("dpo-final-loss", Double(run.summary.losses.last ?? .nan))
+      context.measure("dpo-held-out-loss", Double(run.summary.evaluations.last?.val ?? .nan))
+      context.measure("dpo-pairs-per-batch", run.policy.batchSize / 2)
+      context.measure("dpo-reference-frozen", frozen,
+        detail: "\(trained.checkpoint.parameters.count) reference parameters, \(frozen ? "none" : "some") changed by training")
+    }
+
+    Step(
+      "dpo-after", reads: [dataKey, referenceKey, supervisedKey, optimizedKey], parameters: [beta],
+      measures: ["dpo-accuracy-after", "dpo-accuracy-after-right", "dpo-accuracy-after-closer", "dpo-likelihood-accuracy-after",
+                 "dpo-reward-margin", "dpo-sft-reward-margin", "dpo-greedy-after", "dpo-chosen-change"]
+    ) { context in
+      let data = try context.require(dataKey)
+      let reference = try context.require(referenceKey).makeModel()
+      let models = try [referenceKey, supervisedKey, optimizedKey].map { try context.require($0).makeModel() }
+      let reports = try models.map { try preferences(of: $0, against: reference, on: data.heldOutPairs, beta: context[beta]) }
+      let greedy = try models.map { try replies(of: $0, to: data.heldOut, tokenizer: data.tokenizer) }
+      context.table("the held-out pairs and questions", headers: ["", "reference", "SFT on chosen", "DPO"], rows: [
+        percentRow("reward accuracy", reports.map { $0.rewardAccuracy() }),
+        percentRow("  right over off by one", reports.map { $0.rewardAccuracy(.rightOverOffByOne) }),
+        percentRow("  off by one over off by two", reports.map { $0.rewardAccuracy(.closerOverFarther) }),
+        percentRow("likelihood accuracy", reports.map { $0.likelihoodAccuracy() }),
+        ["mean reward margin"] + reports.map { NumberFormat.fixed($0.meanMargin, 3) },
+        percentRow("greedy answer right", greedy.map(\.accuracy)),
+      ])
+      let after = reports[2]
+      context.measure("dpo-accuracy-after", after.rewardAccuracy())
+      context.measure("dpo-accuracy-after-right", after.rewardAccuracy(.rightOverOffByOne))
+      context.measure("dpo-accuracy-after-closer", after.rewardAccuracy(.closerOverFarther))
+      context.measure("dpo-likelihood-accuracy-after", after.likelihoodAccuracy())
+      context.measure("dpo-reward-margin", after.meanMargin)
+      context.measure("dpo-sft-reward-margin", reports[1].meanMargin)
+      context.measure("dpo-greedy-after", greedy[2].accuracy)
+      context.measure("dpo-chosen-change", after.chosenChange())
+    }
+
+    Check("dpo-beats-sft", uses: ["dpo-accuracy-after", "dpo-accuracy-sft"]) { values in
+      let (dpo, sft) = (try values.number("dpo-accuracy-after"), try values.number("dpo-accuracy-sft"))
+      return .boolean(dpo > sft, detail: "held-out preference accuracy \(NumberFormat.fixed(100 * dpo, 1))% after DPO, "
+        + "\(NumberFormat.fixed(100 * sft, 1))% after SFT on the chosen responses")
+    }
+  }
+
+  @LessonBundleBuilder static var betaSweep: [BundleEntry] {
+    Step(
+      "dpo-beta-sweep", reads: [dataKey, referenceKey, supervisedKey, optimizedKey],
+      parameters: [beta, largeBeta, smallBeta, preferenceSteps, learningRate],
+      measures: ["dpo-kl-sft", "dpo-kl-large-beta", "dpo-kl", "dpo-kl-small-beta", "dpo-kl-grows-as-beta-falls",
+                 "dpo-accuracy-large-beta", "dpo-accuracy-small-beta", "dpo-small-beta-chosen-change",
+                 "dpo-small-beta-chosen-falls", "dpo-small-beta-right-change", "dpo-well-formed-small-beta"]
+    ) { context in
+      let data = try context.require(dataKey)
+      let trained = try context.require(referenceKey)
+      let reference = try trained.makeModel()
+      let betas = [context[largeBeta], context[beta], context[smallBeta]]
+      let policies = try betas.map { b in
+        b == context[beta] ? try context.require(optimizedKey).makeModel() : try optimize(trained, on: data, beta: b, in: context).policy
+      }
+      // Every report is measured at the lesson's β, so the accuracies compare like with like.
+      let reports = try policies.map { try preferences(of: $0, against: reference, on: data.heldOutPairs, beta: context[beta]) }
+      let divergences = try policies.map { try divergence(of: $0, from: reference, on: data.heldOutAnswers) }
+      let greedy = try policies.map { try replies(of: $0, to: data.heldOut, tokenizer: data.tokenizer) }
+      let sft = try divergence(of: try context.require(supervisedKey).makeModel(), from: reference, on: data.heldOutAnswers)
+      context.table("DPO at three values of β, on the held-out questions", headers: ["β", "KL from the reference", "reward accuracy",
+        "Δ log π(chosen)", "Δ log π(right answer)", "greedy well-formed", "greedy right"],
+        rows: betas.indices.map { i in
+          [NumberFormat.fixed(betas[i], 3), NumberFormat.fixed(divergences[i], 3), NumberFormat.fixed(100 * reports[i].rewardAccuracy(), 0) + "%",
+           NumberFormat.fixed(reports[i].chosenChange(), 2), NumberFormat.fixed(reports[i].chosenChange(.rightOverOffByOne), 2),
+           NumberFormat.fixed(100 * greedy[i].wellFormed, 0) + "%", NumberFormat.fixed(100 * greedy[i].accuracy, 0) + "%"]
+        })
+      context.chart(.bars(
+        labels: betas.map { "β = \(NumberFormat.fixed($0, 3))" }, values: divergences,
+        title: "KL from the reference (nats per held-out answer)"))
+      let grows = zip(divergences, divergences.dropFirst()).allSatisfy { $0 < $1 }
+      context.measure("dpo-kl-sft", sft)
+      context.measure("dpo-kl-large-beta", divergences[0])
+      context.measure("dpo-kl", divergences[1])
+      context.measure("dpo-kl-small-beta", divergences[2])
+      context.measure("dpo-kl-grows-as-beta-falls", grows,
+        detail: zip(betas, divergences).map { "β \($0): \(NumberFormat.fixed($1, 3))" }.joined(separator: ", "))
+      context.measure("dpo-accuracy-large-beta", reports[0].rewardAccuracy())
+      context.measure("dpo-accuracy-small-beta", reports[2].rewardAccuracy())
+      context.measure("dpo-small-beta-chosen-change", reports[2].chosenChange())
+      context.measure("dpo-small-beta-chosen-falls", reports[2].chosenChange() < reports[1].chosenChange(),
+        detail: "mean Δ log π(chosen) \(NumberFormat.fixed(reports[2].chosenChange(), 3)) at β \(betas[2]), "
+          + "\(NumberFormat.fixed(reports[1].chosenChange(), 3)) at β \(betas[1])")
+      context.measure("dpo-small-beta-right-change", reports[2].chosenChange(.rightOverOffByOne))
+      context.measure("dpo-well-formed-small-beta", greedy[2].wellFormed)
+    }
+  }
+}
