@@ -23,10 +23,7 @@ extension DPOLesson {
     }
 
     Step(
-      "dpo-sft-on-chosen", reads: [dataKey, referenceKey], writes: [supervisedKey],
-      parameters: [preferenceSteps, learningRate, beta],
-      measures: ["dpo-accuracy-sft", "dpo-accuracy-sft-right", "dpo-accuracy-sft-closer", "dpo-likelihood-accuracy-sft",
-                 "dpo-greedy-sft", "dpo-sft-chosen-change"]
+      "dpo-sft-on-chosen", reads: [dataKey, referenceKey], writes: [supervisedKey], parameters: [preferenceSteps, learningRate]
     ) { context in
       // lesson:begin dpo-sft-on-chosen
       let data = try context.require(dataKey)
@@ -36,6 +33,16 @@ extension DPOLesson {
       }
       // lesson:end
       context[supervisedKey] = try TrainedPolicy(model, tokenizer: data.tokenizer, steps: summary.losses.count)
+    }
+
+    // Measured apart from the run, so that a new β re-measures the fine-tuned model instead of retraining it.
+    Step(
+      "dpo-sft-preferences", reads: [dataKey, referenceKey, supervisedKey], parameters: [beta],
+      measures: ["dpo-accuracy-sft", "dpo-accuracy-sft-right", "dpo-accuracy-sft-closer", "dpo-likelihood-accuracy-sft",
+                 "dpo-greedy-sft", "dpo-sft-chosen-change"]
+    ) { context in
+      let data = try context.require(dataKey)
+      let model = try context.require(supervisedKey).makeModel()
       let report = try preferences(of: model, against: try context.require(referenceKey).makeModel(), on: data.heldOutPairs, beta: context[beta])
       context.measure("dpo-accuracy-sft", report.rewardAccuracy())
       context.measure("dpo-accuracy-sft-right", report.rewardAccuracy(.rightOverOffByOne))
@@ -65,9 +72,11 @@ extension DPOLesson {
       "dpo-train", reads: [dataKey, referenceKey], writes: [optimizedKey], parameters: [beta, preferenceSteps, learningRate],
       measures: ["dpo-first-loss", "dpo-final-loss", "dpo-held-out-loss", "dpo-pairs-per-batch", "dpo-reference-frozen"]
     ) { context in
+      // lesson:begin dpo-train
       let data = try context.require(dataKey)
-      let trained = try context.require(referenceKey)
-      let run = try optimize(trained, on: data, beta: context[beta], in: context)
+      let trained = try context.require(referenceKey)                            // the reference's weights
+      let run = try optimize(trained, on: data, beta: context[beta], in: context)   // β: the lesson setting `beta`
+      // lesson:end
       context[optimizedKey] = try TrainedPolicy(run.policy, tokenizer: data.tokenizer, steps: run.summary.losses.count)
       context.chart(.lines(
         [ChartSeries("DPO loss per step", values: run.summary.losses.map(Double.init))],
@@ -130,7 +139,8 @@ extension DPOLesson {
       let reference = try trained.makeModel()
       let betas = [context[largeBeta], context[beta], context[smallBeta]]
       let policies = try betas.map { b in
-        b == context[beta] ? try context.require(optimizedKey).makeModel() : try optimize(trained, on: data, beta: b, in: context).policy
+        if b == context[beta] { return try context.require(optimizedKey).makeModel() }   // the run of the section above
+        return try optimize(trained, on: data, beta: b, in: context).policy
       }
       // Every report is measured at the lesson's β, so the accuracies compare like with like.
       let reports = try policies.map { try preferences(of: $0, against: reference, on: data.heldOutPairs, beta: context[beta]) }

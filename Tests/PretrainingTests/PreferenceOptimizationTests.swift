@@ -144,13 +144,7 @@ import Testing
     #expect(maxAbsDifference(objective.lastMargins, fixture.margins) < 1e-4)
     policy.zeroGradients()
     try objective.backward()
-    let expected = try TorchFixtures.floats("dpo.grads.f32")
-    for p in manifest.parameters {
-      let ours = try policy.gradient(named: p.name).values
-      let theirs = Array(expected[p.offset..<(p.offset + ours.count)])
-      let worst = zip(ours, theirs).map { abs($0 - $1) - 1e-3 * abs($1) }.max() ?? 0
-      #expect(worst < 1e-5, "DPO gradient of \(p.name) differs by \(worst)")
-    }
+    try TorchFixtures.expectGradients(of: policy, match: "dpo.grads.f32", manifest: manifest, label: "DPO")
   }
 
   @Test func theTrainerRunsTheObjectiveAndLowersTheLoss() throws {
