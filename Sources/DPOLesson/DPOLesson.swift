@@ -23,16 +23,16 @@ public enum DPOLesson {
   // MARK: - Settings
 
   static let beta = Parameter.real(
-    "beta", default: 0.1, in: 0.001...10, "DPO's β: the scale of the implicit reward β·log(π/π_ref), and how tightly the loss holds the policy to the reference")
-  static let largeBeta = Parameter.real(
-    "large-beta", default: 1, in: 0.001...10, "the largest β of the comparison of β values")
-  static let smallBeta = Parameter.real(
-    "small-beta", default: 0.01, in: 0.0001...10, "the smallest β of the comparison of β values")
+    "beta", default: 1, in: 0.001...10, "DPO's β: the scale of the implicit reward β·log(π/π_ref), and how tightly the loss holds the policy to the reference")
+  static let lowerBeta = Parameter.real("lower-beta", default: 0.1, in: 0.0001...10, "the middle β of the comparison of β values")
+  static let lowestBeta = Parameter.real("lowest-beta", default: 0.01, in: 0.0001...10, "the smallest β of the comparison of β values")
   static let referenceSteps = Parameter.integer(
-    "reference-steps", default: 600, in: 1...20_000, "optimizer steps of the reference's supervised fine-tuning")
+    "reference-steps", default: 3_000, in: 1...20_000, "optimizer steps of the reference's supervised fine-tuning")
   static let preferenceSteps = Parameter.integer(
     "preference-steps", default: 300, in: 1...20_000, "optimizer steps of every run from the reference (SFT on chosen, each DPO run)")
-  static let learningRate = Parameter.real("lr", default: 1e-3, in: 1e-5...1e-1, "peak learning rate of every run")
+  static let learningRate = Parameter.real("lr", default: 3e-3, in: 1e-5...1e-1, "peak learning rate of the reference's fine-tuning")
+  static let preferenceLearningRate = Parameter.real(
+    "preference-lr", default: 3e-5, in: 1e-6...1e-1, "peak learning rate of every run from the reference (SFT on chosen, each DPO run)")
   static let heldOutCount = Parameter.integer(
     "held-out", default: 20, in: 1...50, "questions whose preference pairs no run trains on")
 
@@ -57,11 +57,10 @@ public enum DPOLesson {
 
   // lesson:begin dpo-train-function
   static func train(
-    _ model: MiniGPT, steps: Int, objective: TrainingObjective? = nil, phase: String, in context: StepContext,
+    _ model: MiniGPT, steps: Int, peak: Double, objective: TrainingObjective? = nil, phase: String, in context: StepContext,
     batches: @escaping BatchSource
   ) throws -> TrainingSummary {
-    let schedule = LearningRateSchedule.warmupCosine(
-      peak: Float(context[learningRate]), minimum: Float(context[learningRate]) / 10, warmupSteps: steps / 20, decaySteps: steps)
+    let schedule = LearningRateSchedule.warmupCosine(peak: Float(peak), minimum: Float(peak) / 10, warmupSteps: steps / 20, decaySteps: steps)
     let options = TrainingOptions(steps: steps, schedule: schedule, seed: context.seed)   // AdamW, clip 1.0
     let trainer = try Trainer(model: model, options: options, objective: objective)      // nil: next-token loss
     return try trainer.run(nextBatch: batches) { progress in

@@ -23,12 +23,12 @@ extension DPOLesson {
     }
 
     Step(
-      "dpo-sft-on-chosen", reads: [dataKey, referenceKey], writes: [supervisedKey], parameters: [preferenceSteps, learningRate]
+      "dpo-sft-on-chosen", reads: [dataKey, referenceKey], writes: [supervisedKey], parameters: [preferenceSteps, preferenceLearningRate]
     ) { context in
       // lesson:begin dpo-sft-on-chosen
       let data = try context.require(dataKey)
       let model = try context.require(referenceKey).makeModel()           // start from the reference's weights
-      let summary = try train(model, steps: context[preferenceSteps], phase: "SFT on chosen", in: context) { split, rng in
+      let summary = try train(model, steps: context[preferenceSteps], peak: context[preferenceLearningRate], phase: "SFT on chosen", in: context) { split, rng in
         try data.pairs(split).chosen.batch(size: batchRows, context: model.config.contextLength, using: &rng)   // chosen responses only
       }
       // lesson:end
@@ -60,7 +60,9 @@ extension DPOLesson {
     let reference = try trained.makeModel()                           // frozen: never given a gradient
     let policy = try trained.makeModel()                              // starts as a copy of it
     let objective = try PreferenceObjective(policy: policy, reference: reference, beta: Float(beta))
-    let summary = try train(policy, steps: context[preferenceSteps], objective: objective, phase: "DPO", in: context) { split, rng in
+    let summary = try train(
+      policy, steps: context[preferenceSteps], peak: context[preferenceLearningRate], objective: objective, phase: "DPO", in: context
+    ) { split, rng in
       try data.pairs(split).batch(pairs: batchRows / 2, context: policy.config.contextLength, using: &rng)   // chosen rows, then rejected
     }
     return (policy, reference, summary)
@@ -69,7 +71,7 @@ extension DPOLesson {
 
   @LessonBundleBuilder static var preferenceOptimization: [BundleEntry] {
     Step(
-      "dpo-train", reads: [dataKey, referenceKey], writes: [optimizedKey], parameters: [beta, preferenceSteps, learningRate],
+      "dpo-train", reads: [dataKey, referenceKey], writes: [optimizedKey], parameters: [beta, preferenceSteps, preferenceLearningRate],
       measures: ["dpo-first-loss", "dpo-final-loss", "dpo-held-out-loss", "dpo-pairs-per-batch", "dpo-reference-frozen"]
     ) { context in
       // lesson:begin dpo-train
@@ -129,19 +131,18 @@ extension DPOLesson {
   @LessonBundleBuilder static var betaSweep: [BundleEntry] {
     Step(
       "dpo-beta-sweep", reads: [dataKey, referenceKey, supervisedKey, optimizedKey],
-      parameters: [beta, largeBeta, smallBeta, preferenceSteps, learningRate],
-      measures: ["dpo-kl-sft", "dpo-kl-large-beta", "dpo-kl", "dpo-kl-small-beta", "dpo-kl-grows-as-beta-falls",
-                 "dpo-accuracy-large-beta", "dpo-accuracy-small-beta", "dpo-small-beta-chosen-change",
-                 "dpo-small-beta-chosen-falls", "dpo-small-beta-right-change", "dpo-well-formed-small-beta"]
+      parameters: [beta, lowerBeta, lowestBeta, preferenceSteps, preferenceLearningRate],
+      measures: ["dpo-kl-sft", "dpo-kl", "dpo-kl-lower-beta", "dpo-kl-lowest-beta", "dpo-kl-grows-as-beta-falls",
+                 "dpo-accuracy-lower-beta", "dpo-accuracy-lowest-beta", "dpo-lowest-beta-chosen-change",
+                 "dpo-chosen-falls-as-beta-falls", "dpo-lowest-beta-right-change", "dpo-greedy-lower-beta",
+                 "dpo-greedy-lowest-beta", "dpo-well-formed-lowest-beta"]
     ) { context in
       let data = try context.require(dataKey)
       let trained = try context.require(referenceKey)
       let reference = try trained.makeModel()
-      let betas = [context[largeBeta], context[beta], context[smallBeta]]
-      let policies = try betas.map { b in
-        if b == context[beta] { return try context.require(optimizedKey).makeModel() }   // the run of the section above
-        return try optimize(trained, on: data, beta: b, in: context).policy
-      }
+      let betas = [context[beta], context[lowerBeta], context[lowestBeta]]
+      let policies = try [try context.require(optimizedKey).makeModel()]   // the run of the section above
+        + betas.dropFirst().map { try optimize(trained, on: data, beta: $0, in: context).policy }
       // Every report is measured at the lesson's β, so the accuracies compare like with like.
       let reports = try policies.map { try preferences(of: $0, against: reference, on: data.heldOutPairs, beta: context[beta]) }
       let divergences = try policies.map { try divergence(of: $0, from: reference, on: data.heldOutAnswers) }
@@ -157,21 +158,24 @@ extension DPOLesson {
       context.chart(.bars(
         labels: betas.map { "β = \(NumberFormat.fixed($0, 3))" }, values: divergences,
         title: "KL from the reference (nats per held-out answer)"))
-      let grows = zip(divergences, divergences.dropFirst()).allSatisfy { $0 < $1 }
+      context.text("Greedy replies at β = \(betas[2]): " + zip(data.heldOut, greedy[2].replies).prefix(8).map { "\($0.prompt) → \($1)" }.joined(separator: ", "))
+      func falling(_ values: [Double]) -> Bool { zip(values, values.dropFirst()).allSatisfy { $0 > $1 } }
+      let chosen = reports.map { $0.chosenChange() }
       context.measure("dpo-kl-sft", sft)
-      context.measure("dpo-kl-large-beta", divergences[0])
-      context.measure("dpo-kl", divergences[1])
-      context.measure("dpo-kl-small-beta", divergences[2])
-      context.measure("dpo-kl-grows-as-beta-falls", grows,
+      context.measure("dpo-kl", divergences[0])
+      context.measure("dpo-kl-lower-beta", divergences[1])
+      context.measure("dpo-kl-lowest-beta", divergences[2])
+      context.measure("dpo-kl-grows-as-beta-falls", falling(divergences.reversed()),
         detail: zip(betas, divergences).map { "β \($0): \(NumberFormat.fixed($1, 3))" }.joined(separator: ", "))
-      context.measure("dpo-accuracy-large-beta", reports[0].rewardAccuracy())
-      context.measure("dpo-accuracy-small-beta", reports[2].rewardAccuracy())
-      context.measure("dpo-small-beta-chosen-change", reports[2].chosenChange())
-      context.measure("dpo-small-beta-chosen-falls", reports[2].chosenChange() < reports[1].chosenChange(),
-        detail: "mean Δ log π(chosen) \(NumberFormat.fixed(reports[2].chosenChange(), 3)) at β \(betas[2]), "
-          + "\(NumberFormat.fixed(reports[1].chosenChange(), 3)) at β \(betas[1])")
-      context.measure("dpo-small-beta-right-change", reports[2].chosenChange(.rightOverOffByOne))
-      context.measure("dpo-well-formed-small-beta", greedy[2].wellFormed)
+      context.measure("dpo-accuracy-lower-beta", reports[1].rewardAccuracy())
+      context.measure("dpo-accuracy-lowest-beta", reports[2].rewardAccuracy())
+      context.measure("dpo-lowest-beta-chosen-change", chosen[2])
+      context.measure("dpo-chosen-falls-as-beta-falls", falling(chosen),
+        detail: zip(betas, chosen).map { "β \($0): \(NumberFormat.fixed($1, 3))" }.joined(separator: ", "))
+      context.measure("dpo-lowest-beta-right-change", reports[2].chosenChange(.rightOverOffByOne))
+      context.measure("dpo-greedy-lower-beta", greedy[1].accuracy)
+      context.measure("dpo-greedy-lowest-beta", greedy[2].accuracy)
+      context.measure("dpo-well-formed-lowest-beta", greedy[2].wellFormed)
     }
   }
 }

@@ -36,8 +36,8 @@ struct PreferenceData {
   /// The held-out questions with their right answers, prompts masked (for the KL measurement).
   let heldOutAnswers: ChatDataset
 
-  /// The labeller's answers to `sum`: right, one too high, two too high.
-  static func labellerAnswers(_ sum: Sum) -> [String] { (0...2).map { "\(sum.answer + $0)" } }
+  /// The labeller's answers to `sum`: right half the time, otherwise one or two too high.
+  static func labellerAnswers(_ sum: Sum) -> [String] { [0, 0, 1, 2].map { "\(sum.answer + $0)" } }
 
   /// Each question's two pairs.
   static func pairs(_ sums: [Sum]) -> [(prompt: String, chosen: String, rejected: String)] {

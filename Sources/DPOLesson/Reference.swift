@@ -14,7 +14,7 @@ extension DPOLesson {
       // lesson:begin dpo-reference
       let data = try context.require(dataKey)
       let model = try MiniGPT(config: modelConfig(vocabSize: data.tokenizer.vocabularySize), seed: context.seed, threads: threads)
-      let summary = try train(model, steps: context[referenceSteps], phase: "reference", in: context) { _, rng in
+      let summary = try train(model, steps: context[referenceSteps], peak: context[learningRate], phase: "reference", in: context) { _, rng in
         try data.demonstrations.batch(size: batchRows, context: model.config.contextLength, using: &rng)   // prompts masked
       }
       // lesson:end
