@@ -45,7 +45,10 @@ struct ReplyReport {
   var sums: [Sum]
   var replies: [String]
   /// Share of replies that are exactly the right sum followed by the end marker.
-  var accuracy: Double { share { $0.reply == "\($0.sum.answer)#" } }
+  var accuracy: Double { share(answering: 0) }
+
+  /// Share of replies that are the right sum plus `offset`, followed by the end marker.
+  func share(answering offset: Int) -> Double { share { $0.reply == "\($0.sum.answer + offset)#" } }
   /// Share of replies that are one or two digits followed by the end marker.
   var wellFormed: Double {
     share { item in

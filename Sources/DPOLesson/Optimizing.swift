@@ -135,7 +135,7 @@ extension DPOLesson {
       measures: ["dpo-kl-sft", "dpo-kl", "dpo-kl-lower-beta", "dpo-kl-lowest-beta", "dpo-kl-grows-as-beta-falls",
                  "dpo-accuracy-lower-beta", "dpo-accuracy-lowest-beta", "dpo-lowest-beta-chosen-change",
                  "dpo-chosen-falls-as-beta-falls", "dpo-lowest-beta-right-change", "dpo-greedy-lower-beta",
-                 "dpo-greedy-lowest-beta", "dpo-well-formed-lowest-beta"]
+                 "dpo-greedy-lowest-beta", "dpo-well-formed-lowest-beta", "dpo-lowest-beta-one-below"]
     ) { context in
       let data = try context.require(dataKey)
       let trained = try context.require(referenceKey)
@@ -176,6 +176,7 @@ extension DPOLesson {
       context.measure("dpo-greedy-lower-beta", greedy[1].accuracy)
       context.measure("dpo-greedy-lowest-beta", greedy[2].accuracy)
       context.measure("dpo-well-formed-lowest-beta", greedy[2].wellFormed)
+      context.measure("dpo-lowest-beta-one-below", greedy[2].share(answering: -1))
     }
   }
 }

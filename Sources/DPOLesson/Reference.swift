@@ -19,6 +19,7 @@ extension DPOLesson {
       }
       // lesson:end
       context[referenceKey] = try TrainedPolicy(model, tokenizer: data.tokenizer, steps: summary.losses.count)
+      let rowsPerStep = model.batchSize                                     // of the run's last forward pass
       context.chart(.lines(
         [ChartSeries("response loss per step", values: summary.losses.map(Double.init))],
         xLabel: "step", yLabel: "loss (nats)", title: "the reference's supervised fine-tuning"))
@@ -36,7 +37,7 @@ extension DPOLesson {
         rows: zip(["right", "one too high", "two too high"], probabilities).map { [$0, NumberFormat.fixed($1, 3)] })
       context.measure("dpo-parameters", model.parameterCount)
       context.measure("dpo-context-length", model.config.contextLength)
-      context.measure("dpo-reference-batch", model.batchSize)
+      context.measure("dpo-reference-batch", rowsPerStep)
       context.measure("dpo-reference-loss", Double(summary.evaluations.last?.val ?? .nan))
       context.measure("dpo-reference-right", probabilities[0])
       context.measure("dpo-reference-one-high", probabilities[1])
