@@ -28,7 +28,7 @@ struct PreferenceData {
   let tokenizer: CharTokenizer
   let train: [Sum]
   let heldOut: [Sum]
-  /// Every question with each of the labeller's three answers, prompts masked: the reference's data.
+  /// Every question with each of the labeller's four answers, prompts masked: the reference's data.
   let demonstrations: ChatDataset
   /// Two pairs per question, in question order, kinds in ``PairKind`` order.
   let trainPairs: PreferenceDataset
