@@ -87,10 +87,13 @@ let package = Package(
         "LessonKit", "LessonWidgets", "Pretraining", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Lesson 02 (preference optimization, DPO), laid out as an author's package holds a lesson:
+    // its bundle only, on the public API of LessonKit and Pretraining.
+    .target(name: "DPOLesson", dependencies: ["LessonKit", "Pretraining"]),
     // The course: the lessons' steps and checks.
     .target(
       name: "LessonBundles",
-      dependencies: ["LessonKit", "LessonWidgets", "Pretraining", "Safetensors"],
+      dependencies: ["DPOLesson", "LessonKit", "LessonWidgets", "Pretraining", "Safetensors"],
       swiftSettings: numericSettings
     ),
     // The whole `lesson` command line (every subcommand, its options and exit statuses) for any set of bundles.

@@ -1,3 +1,4 @@
+import DPOLesson
 import LessonKit
 import Pretraining
 
@@ -6,6 +7,7 @@ public enum AllBundles {
   public static let list: [LessonBundle] = [
     PretrainLesson.bundle,
     SFTLesson.bundle,
+    DPOLesson.bundle,
     SoftmaxExample.bundle,
   ]
 }

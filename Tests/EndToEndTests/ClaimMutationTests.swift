@@ -37,7 +37,7 @@ import Testing
     return changed
   }
 
-  @Test(arguments: [("Lessons/00_pretrain.md", 30), ("Lessons/01_sft.md", 12)])
+  @Test(arguments: [("Lessons/00_pretrain.md", 30), ("Lessons/01_sft.md", 12), ("Lessons/02_dpo.md", 30)])
   func everyWrittenFigureIsCheckedAgainstTheImplementation(lesson: String, minimumFigures: Int) throws {
     let path = LessonBinary.packageRoot.appendingPathComponent(lesson).path
     let original = try String(contentsOfFile: path, encoding: .utf8)

@@ -145,6 +145,20 @@ enum TorchFixtures {
     return values
   }
 
+  /// Expects every parameter's gradient in `model` to match the fixture file `name` to 1e-5 absolute + 1e-3 relative.
+  static func expectGradients(
+    of model: MiniGPT, match name: String, manifest: TorchManifest, label: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    let expected = try floats(name)
+    for p in manifest.parameters {
+      let ours = try model.gradient(named: p.name).values
+      let theirs = Array(expected[p.offset..<(p.offset + ours.count)])
+      let worst = zip(ours, theirs).map { abs($0 - $1) - 1e-3 * abs($1) }.max() ?? 0
+      #expect(worst < 1e-5, "\(label): gradient of \(p.name) differs by \(worst)", sourceLocation: sourceLocation)
+    }
+  }
+
   /// A model with the fixture's config and initial parameters.
   static func model(threads: Int = 1) throws -> (MiniGPT, TorchManifest) {
     let manifest = try manifest()

@@ -31,13 +31,7 @@ import Testing
 
     model.zeroGradients()
     try model.backward()
-    let expected = try TorchFixtures.floats("\(caseName).grads.f32")
-    for p in manifest.parameters {
-      let ours = try model.gradient(named: p.name).values
-      let theirs = Array(expected[p.offset..<(p.offset + ours.count)])
-      let worst = zip(ours, theirs).map { abs($0 - $1) - 1e-3 * abs($1) }.max() ?? 0
-      #expect(worst < 1e-5, "\(caseName): gradient of \(p.name) differs by \(worst)")
-    }
+    try TorchFixtures.expectGradients(of: model, match: "\(caseName).grads.f32", manifest: manifest, label: caseName)
     #expect(abs(Double(model.gradientNorm) - fixture.grad_norm) < 1e-4 * fixture.grad_norm)
   }
 

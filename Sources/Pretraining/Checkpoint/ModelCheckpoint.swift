@@ -111,6 +111,12 @@ public struct ModelCheckpoint: Sendable, Equatable {
     return try SafetensorsFile(tensors: all, metadata: metadata)
   }
 
+  /// The bytes of the safetensors file ``write(to:)`` writes, for a caller that stores the
+  /// checkpoint itself (a lesson's result cache) without importing Safetensors.
+  public func serialized() throws -> [UInt8] {
+    try safetensors().serialized()
+  }
+
   /// Writes the checkpoint atomically (temporary file, fsync, rename): `url` always holds either
   /// its previous contents or this complete checkpoint, even if the process is killed mid-write.
   public func write(to url: URL) throws {
@@ -150,6 +156,14 @@ public struct ModelCheckpoint: Sendable, Equatable {
       throw ModelCheckpointError.configMismatch(expected: config, found: checkpoint.config)
     }
     return checkpoint
+  }
+
+  /// Reads ``serialized()``'s bytes back, validating them as ``read(from:expecting:config:)`` does.
+  ///
+  /// - Throws: ``SafetensorsError`` for bytes that are not a safetensors file, ``ModelCheckpointError``
+  ///   for one that is not a checkpoint.
+  public init(bytes: [UInt8]) throws {
+    try self.init(file: try SafetensorsFile(bytes: bytes))
   }
 
   /// Interprets a parsed safetensors file as a checkpoint, checking metadata, names, shapes and values.

@@ -37,9 +37,12 @@ public enum CrossEntropy {
   /// Writes dlogits = (softmax − onehot(target)) · lossScale per row, and zero at ignored rows.
   ///
   /// `lossScale` is 1 / (number of scored positions in the whole batch), the mean's derivative.
+  /// With `windowScales`, row r's scale is `lossScale · windowScales[r / time]`: each window of
+  /// `time` rows gets its own weight, as a loss over whole sequences (``PreferenceLoss``) needs.
   public static func backward(
     logitsGradient: UnsafeMutablePointer<Float>, probabilities: UnsafePointer<Float>,
-    targets: UnsafePointer<TokenID>, lossScale: Float, rows: Int, vocabulary: Int
+    targets: UnsafePointer<TokenID>, lossScale: Float, rows: Int, vocabulary: Int,
+    windowScales: UnsafePointer<Float>? = nil, time: Int = 1
   ) {
     for r in 0..<rows {
       let p = probabilities + r &* vocabulary
@@ -49,8 +52,9 @@ public enum CrossEntropy {
         d.update(repeating: 0, count: vocabulary)
         continue
       }
-      for v in 0..<vocabulary { d[v] = p[v] * lossScale }
-      d[Int(target)] -= lossScale
+      let scale = windowScales.map { lossScale * $0[r / time] } ?? lossScale
+      for v in 0..<vocabulary { d[v] = p[v] * scale }
+      d[Int(target)] -= scale
     }
   }
 }

@@ -222,8 +222,9 @@ final class GPTNetwork: @unchecked Sendable {
 
   // MARK: - Backward
 
-  /// Accumulates this slice's parameter gradients, with the loss scaled by `lossScale` (1 / scored positions).
-  func backward(parameters p: UnsafePointer<Float>, lossScale: Float) {
+  /// Accumulates this slice's parameter gradients, with the loss scaled by `lossScale` (1 / scored positions)
+  /// and, with `windowScales`, each window's positions by that window's own weight.
+  func backward(parameters p: UnsafePointer<Float>, lossScale: Float, windowScales: UnsafePointer<Float>? = nil) {
     let d = config.embeddingSize
     let v = config.vocabSize
     let n = batch &* time
@@ -232,7 +233,7 @@ final class GPTNetwork: @unchecked Sendable {
     clock.start()
     CrossEntropy.backward(
       logitsGradient: logitsGradient, probabilities: probabilities, targets: targets,
-      lossScale: lossScale, rows: n, vocabulary: v)
+      lossScale: lossScale, rows: n, vocabulary: v, windowScales: windowScales, time: time)
     clock.lap(.loss, into: &profile.backward)
     // Tied head: its weight gradient lands in the token embedding's gradient.
     Linear.backward(

@@ -168,6 +168,11 @@ public final class MiniGPT {
     batch / workerCount + (worker < batch % workerCount ? 1 : 0)
   }
 
+  /// The batch row where worker `worker`'s share starts.
+  private static func firstRow(of worker: Int, batch: Int, workers: Int) -> Int {
+    worker &* (batch / workers) &+ min(worker, batch % workers)
+  }
+
   /// Makes sure each worker has buffers for its share; reallocates only when a share outgrows them.
   private func prepareReplicas(batch: Int, time: Int) {
     workerCount = min(threads, batch)
@@ -192,12 +197,28 @@ public final class MiniGPT {
   /// Gradients add up across calls, as in PyTorch; call ``zeroGradients()`` between steps.
   public func backward() throws {
     guard readyForBackward else { throw ModelError.noForwardPass }
-    let scale: Float = scoredPositions > 0 ? 1 / Float(scoredPositions) : 0
+    backward(lossScale: scoredPositions > 0 ? 1 / Float(scoredPositions) : 0, windowScales: nil)
+  }
+
+  /// Accumulates dLoss/dθ into ``gradients`` for a loss over whole windows, given dLoss/d(log p)
+  /// for each window's ``sequenceLogProbabilities(into:)`` of the last forward pass.
+  ///
+  /// `logProbabilityGradients` holds one value per window (B). Since log p(window) = −Σ NLL over
+  /// its scored positions, each position's loss gets the weight −gradient[b]: the same kernels as
+  /// ``backward()``, with a weight per window instead of one mean over the batch.
+  public func backward(logProbabilityGradients: UnsafePointer<Float>) throws {
+    guard readyForBackward else { throw ModelError.noForwardPass }
+    backward(lossScale: -1, windowScales: logProbabilityGradients)
+  }
+
+  private func backward(lossScale scale: Float, windowScales: UnsafePointer<Float>?) {
     let replicas = self.replicas
     let parameters = SendablePointer(base: self.parameters.base)
-    let workers = workerCount
+    let scales = windowScales.map { SendablePointer(base: UnsafeMutablePointer(mutating: $0)) }
+    let (workers, batch) = (workerCount, batchSize)
     ParallelWorkers.run(workers) { worker in
-      replicas[worker].backward(parameters: parameters.base, lossScale: scale)
+      let windows = scales.map { UnsafePointer($0.base) + Self.firstRow(of: worker, batch: batch, workers: workers) }
+      replicas[worker].backward(parameters: parameters.base, lossScale: scale, windowScales: windows)
     }
     guard workers > 1 else { return }
     // Sum the other workers' gradients into the model's, clearing theirs for the next backward.
@@ -274,6 +295,35 @@ public final class MiniGPT {
       values.append(contentsOf: UnsafeBufferPointer(start: replica.losses + row * time, count: time))
     }
     return Tensor(uncheckedShape: [batchSize, time], values: values)
+  }
+
+  /// Writes, for each window b of the last forward pass with targets, log p(its scored targets):
+  /// −Σ_t NLL over the positions whose target is not ``ignoreIndex``.
+  ///
+  /// With the prompt masked (``ChatTemplate/example(prompt:response:tokenizer:)``) this is the
+  /// log-probability of the whole response given the prompt, from the same next-token loss.
+  /// `output` must hold ``batchSize`` values.
+  public func sequenceLogProbabilities(into output: UnsafeMutablePointer<Float>) throws {
+    guard loss != nil else { throw ModelError.noTargets }
+    var b = 0
+    for worker in 0..<workerCount {
+      let replica = replicas[worker]
+      for row in 0..<replica.batch {
+        let losses = replica.losses + row &* time
+        var sum: Double = 0
+        for t in 0..<time { sum += Double(losses[t]) }
+        output[b] = Float(-sum)
+        b &+= 1
+      }
+    }
+  }
+
+  /// ``sequenceLogProbabilities(into:)`` as an array of ``batchSize`` values (for inspection, not hot paths).
+  public func sequenceLogProbabilities() throws -> [Float] {
+    guard loss != nil else { throw ModelError.noTargets }
+    let values = FloatSlab(count: batchSize)
+    try sequenceLogProbabilities(into: values.base)
+    return values.toArray()
   }
 
   /// One head's attention probabilities from the last forward pass, shape (T, T): row t is how

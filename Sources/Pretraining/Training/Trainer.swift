@@ -86,11 +86,32 @@ public struct TrainingState: Sendable, Equatable {
   }
 }
 
+/// What a training step minimizes: a forward pass over a batch that returns the loss, and a
+/// backward pass that accumulates dLoss/dθ into ``trainedModel``'s gradients.
+///
+/// A ``MiniGPT`` is its own objective (mean next-token cross-entropy); ``PreferenceObjective``
+/// is DPO's. The ``Trainer`` runs the same loop for either.
+public protocol TrainingObjective: AnyObject {
+  /// The model whose parameters the objective's gradients belong to.
+  var trainedModel: MiniGPT { get }
+  /// Runs the forward pass on `batch` and returns the loss.
+  func forward(_ batch: TokenBatch) throws -> Float
+  /// Accumulates dLoss/dθ of the last forward pass into the model's gradients.
+  func backward() throws
+}
+
+extension MiniGPT: TrainingObjective {
+  /// The model trains itself on next-token cross-entropy.
+  public var trainedModel: MiniGPT { self }
+}
+
 /// Trains a MiniGPT: batch, forward, zero grads, backward, clip, step.
 ///
 /// The one training loop: `lesson train`, `lesson bench` and the lessons all run it.
 public final class Trainer {
   public let model: MiniGPT
+  /// What the loop minimizes: the model's own next-token loss unless another objective is given.
+  public let objective: TrainingObjective
   public let optimizer: AdamW
   public let options: TrainingOptions
   private var generator: SeededGenerator
@@ -100,8 +121,12 @@ public final class Trainer {
   /// Mixed into the seed for the evaluation stream (the PyTorch reference uses the same constant).
   public static let evaluationStreamSalt: UInt64 = 0x5EED_E7A1_5EED_E7A1
 
-  /// Creates a trainer with a fresh AdamW for `model`.
-  public init(model: MiniGPT, options: TrainingOptions) throws {
+  /// Creates a trainer with a fresh AdamW for `model`, minimizing `objective` (default: the
+  /// model's next-token loss). The objective must train `model`.
+  public init(model: MiniGPT, options: TrainingOptions, objective: TrainingObjective? = nil) throws {
+    guard objective.map({ $0.trainedModel === model }) ?? true else {
+      throw TrainingError.invalidOptions("the objective trains a different model than the trainer's")
+    }
     guard options.steps >= 0 else { throw TrainingError.invalidOptions("steps must be ≥ 0") }
     guard options.evalBatches >= 1 else { throw TrainingError.invalidOptions("evalBatches must be ≥ 1") }
     guard options.evalInterval >= 0 else { throw TrainingError.invalidOptions("evalInterval must be ≥ 0") }
@@ -109,6 +134,7 @@ public final class Trainer {
       throw TrainingError.invalidOptions("maxGradientNorm must be ≥ 0 (0 = no clipping)")
     }
     self.model = model
+    self.objective = objective ?? model
     self.options = options
     optimizer = AdamW(model: model, configuration: options.optimizer)
     generator = SeededGenerator(seed: options.seed)
@@ -182,9 +208,9 @@ public final class Trainer {
     for step in completedSteps..<(completedSteps + count) {
       let lr = options.schedule.rate(atStep: step)
       let batch = try nextBatch(.train, &generator)  // B random windows; targets = inputs shifted by one
-      let loss = try model.forward(batch)             // mean next-token cross-entropy
+      let loss = try objective.forward(batch)         // mean next-token cross-entropy (by default)
       model.zeroGradients()
-      try model.backward()                            // dLoss/dθ for every parameter
+      try objective.backward()                        // dLoss/dθ for every parameter
       let norm = model.clipGradientNorm(max: options.maxGradientNorm)
       try checkFinite(step: step, loss: loss, gradientNorm: norm)
       optimizer.step(model, learningRate: lr)         // AdamW
@@ -240,7 +266,7 @@ public final class Trainer {
     func mean(_ split: Split) throws -> Float {
       var total: Double = 0
       for _ in 0..<options.evalBatches {
-        total += Double(try model.forward(try nextBatch(split, &generator)))
+        total += Double(try objective.forward(try nextBatch(split, &generator)))
       }
       return Float(total / Double(options.evalBatches))
     }

@@ -1,0 +1,106 @@
+import Foundation
+import LessonKit
+import Pretraining
+
+// MARK: - Section 1: a labeller's answers and the preference pairs
+
+/// One single-digit sum, as a prompt.
+struct Sum: Hashable {
+  var a: Int
+  var b: Int
+  var prompt: String { "\(a)+\(b)" }
+  var answer: Int { a + b }
+}
+
+/// The two kinds of preference pair each question gets.
+enum PairKind: Int, CaseIterable {
+  /// The right answer over one too high.
+  case rightOverOffByOne
+  /// One too high over two too high: both wrong, the closer preferred.
+  case closerOverFarther
+
+  var chosenOffset: Int { rawValue }
+  var label: String { self == .rightOverOffByOne ? "right over off by one" : "off by one over off by two" }
+}
+
+/// Everything the lesson trains and measures on.
+struct PreferenceData {
+  let tokenizer: CharTokenizer
+  let train: [Sum]
+  let heldOut: [Sum]
+  /// Every question with each of the labeller's four answers, prompts masked: the reference's data.
+  let demonstrations: ChatDataset
+  /// Two pairs per question, in question order, kinds in ``PairKind`` order.
+  let trainPairs: PreferenceDataset
+  let heldOutPairs: PreferenceDataset
+  /// The held-out questions with their right answers, prompts masked (for the KL measurement).
+  let heldOutAnswers: ChatDataset
+
+  /// The labeller's answers to `sum`: right half the time, otherwise one or two too high.
+  static func labellerAnswers(_ sum: Sum) -> [String] { [0, 0, 1, 2].map { "\(sum.answer + $0)" } }
+
+  /// Each question's two pairs.
+  static func pairs(_ sums: [Sum]) -> [(prompt: String, chosen: String, rejected: String)] {
+    sums.flatMap { sum in
+      PairKind.allCases.map { kind in
+        (sum.prompt, "\(sum.answer + kind.chosenOffset)", "\(sum.answer + kind.chosenOffset + 1)")
+      }
+    }
+  }
+
+  init(train: [Sum], heldOut: [Sum], tokenizer: CharTokenizer) throws {
+    (self.train, self.heldOut, self.tokenizer) = (train, heldOut, tokenizer)
+    demonstrations = try ChatDataset(
+      pairs: (train + heldOut).flatMap { sum in Self.labellerAnswers(sum).map { (sum.prompt, $0) } }, tokenizer: tokenizer)
+    trainPairs = try PreferenceDataset(pairs: Self.pairs(train), tokenizer: tokenizer)
+    heldOutPairs = try PreferenceDataset(pairs: Self.pairs(heldOut), tokenizer: tokenizer)
+    heldOutAnswers = try ChatDataset(pairs: heldOut.map { ($0.prompt, "\($0.answer)") }, tokenizer: tokenizer)
+  }
+
+  /// The pairs the runs train on (`.train`) or are measured on (`.val`).
+  func pairs(_ split: Split) -> PreferenceDataset { split == .train ? trainPairs : heldOutPairs }
+}
+
+extension DPOLesson {
+  @LessonBundleBuilder static var preferenceData: [BundleEntry] {
+    Step(
+      "dpo-data", writes: [dataKey], parameters: [heldOutCount],
+      measures: ["dpo-vocabulary-size", "dpo-question-count", "dpo-train-questions", "dpo-demonstrations",
+                 "dpo-train-pairs", "dpo-held-out-pairs", "dpo-wrong-chosen-share", "dpo-held-out-unseen",
+                 "dpo-longest-row"]
+    ) { context in
+      // lesson:begin dpo-data
+      let tokenizer = try ChatTemplate.extendedTokenizer("0123456789+")   // digits, "+" and the template's markers
+      var rng = SeededGenerator(seed: context.seed)
+      var questions = (0...9).flatMap { a in (0...9).map { b in Sum(a: a, b: b) } }
+      questions.shuffle(using: &rng)
+      let heldOut = Array(questions.prefix(context[heldOutCount]))         // no run trains on their pairs
+      let data = try PreferenceData(train: Array(questions.dropFirst(heldOut.count)), heldOut: heldOut, tokenizer: tokenizer)
+      // lesson:end
+      context[dataKey] = data
+      let example = data.train[0]
+      context.table(
+        "the two preference pairs of \(example.prompt)", headers: ["prompt", "chosen", "rejected", "kind"],
+        rows: PairKind.allCases.map { kind in
+          let chosen = example.answer + kind.chosenOffset
+          return [example.prompt, "\(chosen)", "\(chosen + 1)", kind.label]
+        })
+      let chosen = data.trainPairs.chosen.examples.count
+      let wrongChosen = PreferenceData.pairs(data.train).filter { pair in
+        data.train.contains { $0.prompt == pair.prompt && "\($0.answer)" != pair.chosen }
+      }.count
+      let pairedPrompts = Set(PreferenceData.pairs(data.train).map(\.prompt))
+      let leaked = data.heldOut.filter { pairedPrompts.contains($0.prompt) }
+      context.measure("dpo-vocabulary-size", tokenizer.vocabularySize)
+      context.measure("dpo-question-count", questions.count)
+      context.measure("dpo-train-questions", data.train.count)
+      context.measure("dpo-demonstrations", data.demonstrations.count)
+      context.measure("dpo-train-pairs", data.trainPairs.count)
+      context.measure("dpo-held-out-pairs", data.heldOutPairs.count)
+      context.measure("dpo-wrong-chosen-share", Double(wrongChosen) / Double(chosen))
+      context.measure("dpo-held-out-unseen", leaked.isEmpty,
+        detail: "\(data.heldOut.count) held-out questions, \(leaked.count) of them in a training pair")
+      context.measure("dpo-longest-row", max(data.demonstrations.longestExample, data.trainPairs.longestExample))
+    }
+  }
+}

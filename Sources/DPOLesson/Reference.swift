@@ -1,0 +1,86 @@
+import Foundation
+import LessonKit
+import Pretraining
+
+// MARK: - Sections 2 and 3: the reference model; the log-probability of a whole response
+
+extension DPOLesson {
+  @LessonBundleBuilder static var referenceModel: [BundleEntry] {
+    Step(
+      "dpo-reference", reads: [dataKey], writes: [referenceKey], parameters: [referenceSteps, learningRate],
+      measures: ["dpo-parameters", "dpo-context-length", "dpo-reference-batch", "dpo-reference-loss",
+                 "dpo-reference-right", "dpo-reference-one-high", "dpo-reference-two-high", "dpo-reference-greedy"]
+    ) { context in
+      // lesson:begin dpo-reference
+      let data = try context.require(dataKey)
+      let model = try MiniGPT(config: modelConfig(vocabSize: data.tokenizer.vocabularySize), seed: context.seed, threads: threads)
+      let summary = try train(model, steps: context[referenceSteps], peak: context[learningRate], phase: "reference", in: context) { _, rng in
+        try data.demonstrations.batch(size: batchRows, context: model.config.contextLength, using: &rng)   // prompts masked
+      }
+      // lesson:end
+      context[referenceKey] = try TrainedPolicy(model, tokenizer: data.tokenizer, steps: summary.losses.count)
+      let rowsPerStep = model.batchSize                                     // of the run's last forward pass
+      context.chart(.lines(
+        [ChartSeries("response loss per step", values: summary.losses.map(Double.init))],
+        xLabel: "step", yLabel: "loss (nats)", title: "the reference's supervised fine-tuning"))
+      // How the reference splits its probability between the labeller's three answers, on held-out questions.
+      let answers = try (0...2).map { offset in
+        try ChatDataset(pairs: data.heldOut.map { ($0.prompt, "\($0.answer + offset)") }, tokenizer: data.tokenizer)
+      }
+      let probabilities = try answers.map { set -> Double in
+        _ = try model.forward(try set.batch(rows: Array(0..<set.count), context: model.config.contextLength))
+        return try model.sequenceLogProbabilities().reduce(0.0) { $0 + exp(Double($1)) } / Double(set.count)
+      }
+      let greedy = try replies(of: model, to: data.heldOut, tokenizer: data.tokenizer)
+      context.table(
+        "the reference on the held-out questions", headers: ["answer", "mean probability"],
+        rows: zip(["right", "one too high", "two too high"], probabilities).map { [$0, NumberFormat.fixed($1, 3)] })
+      context.measure("dpo-parameters", model.parameterCount)
+      context.measure("dpo-context-length", model.config.contextLength)
+      context.measure("dpo-reference-batch", rowsPerStep)
+      context.measure("dpo-reference-loss", Double(summary.evaluations.last?.val ?? .nan))
+      context.measure("dpo-reference-right", probabilities[0])
+      context.measure("dpo-reference-one-high", probabilities[1])
+      context.measure("dpo-reference-two-high", probabilities[2])
+      context.measure("dpo-reference-greedy", greedy.accuracy)
+    }
+
+    Step(
+      "dpo-response-log-probability", reads: [dataKey, referenceKey],
+      measures: ["dpo-example-chosen-log-probability", "dpo-example-rejected-log-probability",
+                 "dpo-example-graded-positions", "dpo-log-probability-is-token-sum"]
+    ) { context in
+      // lesson:begin dpo-response-log-probability
+      let data = try context.require(dataKey)
+      let reference = try context.require(referenceKey).makeModel()
+      let batch = try data.heldOutPairs.batch(rows: [0], context: reference.config.contextLength)   // row 0 chosen, row 1 rejected
+      _ = try reference.forward(batch)                               // the next-token loss; prompt targets are −100
+      let logProbabilities = try reference.sequenceLogProbabilities()   // −(the NLL summed over each response)
+      // lesson:end
+      // The same figure from the logits directly: Σ log softmax(z_t)[y_t] over the graded positions.
+      let logits = try reference.logits().values, v = reference.config.vocabSize, t = batch.context
+      let direct = (0..<batch.size).map { row in
+        (0..<t).reduce(0.0) { sum, position in
+          let r = row * t + position, target = batch.targets[r]
+          return target == ignoreIndex ? sum : sum + logSoftmax(logits[(r * v)..<((r + 1) * v)])[Int(target)]
+        }
+      }
+      let graded = (0..<t).filter { batch.targets[$0] != ignoreIndex }
+      let tokenizer = data.tokenizer
+      context.table(
+        "the pair's two rows, as the model reads them", headers: ["row", "inputs", "graded targets", "log π_ref"],
+        rows: (0..<batch.size).map { row in
+          let slice = (row * t)..<((row + 1) * t)
+          return [row == 0 ? "chosen" : "rejected", batch.inputs[slice].map(tokenizer.visible).joined(),
+                  batch.targets[slice].map { $0 == ignoreIndex ? "·" : tokenizer.visible($0) }.joined(),
+                  NumberFormat.fixed(Double(logProbabilities[row]), 3)]
+        })
+      let gap = zip(logProbabilities, direct).map { abs(Double($0) - $1) }.max() ?? .nan
+      context.measure("dpo-example-chosen-log-probability", Double(logProbabilities[0]))
+      context.measure("dpo-example-rejected-log-probability", Double(logProbabilities[1]))
+      context.measure("dpo-example-graded-positions", graded.count)
+      context.measure("dpo-log-probability-is-token-sum", gap < 1e-4,
+        detail: "largest difference from Σ log softmax over the graded positions: \(gap)")
+    }
+  }
+}
