@@ -113,7 +113,7 @@ let package = Package(
       path: "Lessons",
       exclude: ["examples"],
       sources: ["BuiltInCourse.swift"],
-      resources: [.embedInCode("00_pretrain.md"), .embedInCode("01_sft.md")]
+      resources: [.embedInCode("00_pretrain.md"), .embedInCode("01_sft.md"), .embedInCode("02_dpo.md")]
     ),
 
     // MARK: - Executables

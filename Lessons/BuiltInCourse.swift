@@ -7,5 +7,6 @@ public enum BuiltInCourse {
   public static let lessons: [BuiltInLesson] = [
     BuiltInLesson(fileName: "00_pretrain.md", bytes: PackageResources._0_pretrain_md),
     BuiltInLesson(fileName: "01_sft.md", bytes: PackageResources._1_sft_md),
+    BuiltInLesson(fileName: "02_dpo.md", bytes: PackageResources._2_dpo_md),
   ]
 }

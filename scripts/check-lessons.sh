@@ -44,6 +44,19 @@ for lesson in cold["lessons"]:
 print(f"cold check: {cold['summary']} in {cold_end - start:.1f} s")
 if strip(dict(cold)) != strip(warm):
     print("warm check: the report differs from the cold one", file=sys.stderr)
+    shown = 0
+    for c, w in zip(cold["lessons"], warm["lessons"]):
+        if c.get("errors") != w.get("errors"):
+            print(f"  {c['file']}: errors {c.get('errors')} then {w.get('errors')}", file=sys.stderr)
+        for a, b in zip(c["results"], w["results"]):
+            if a != b and shown < 20:
+                shown += 1
+                keys = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+                print(f"  {a.get('file')}:{a.get('line')} {a.get('id')}: " + "; ".join(f"{k} {a.get(k)!r} then {b.get(k)!r}" for k in keys), file=sys.stderr)
+        if len(c["results"]) != len(w["results"]):
+            print(f"  {c['file']}: {len(c['results'])} results then {len(w['results'])}", file=sys.stderr)
+    for key in sorted(k for k in set(cold) | set(warm) if k != "lessons" and cold.get(k) != warm.get(k)):
+        print(f"  {key}: {cold.get(key)!r} then {warm.get(key)!r}", file=sys.stderr)
     sys.exit(1)
 print(f"warm check: same report, every step from the cache, in {warm_end - cold_end:.1f} s")
 print(cold["summary"])

@@ -16,7 +16,7 @@ import Testing
     let output = try LessonBinary.run(["list"], in: directory)
     #expect(output.status == 0, "\(output.stderr)")
     let rows = output.stdout.split(separator: "\n").dropFirst(2).map { $0.split(separator: " ").first.map(String.init) ?? "" }
-    #expect(rows == ["pretrain", "sft"], "\(output.stdout)")
+    #expect(rows == ["pretrain", "sft", "dpo"], "\(output.stdout)")
     #expect(output.stdout.contains("(built in)"))
   }
 
