@@ -49,7 +49,14 @@ public struct LessonCommand: ParsableCommand {
     CPUCheck.requireVectorISA()
     Course.current = Course(bundles: bundles(), lessons: lessons)
     let given = arguments ?? Array(CommandLine.arguments.dropFirst())
-    let locator = { GlobalOptions.locator(for: given) }
+    // Built once, and only when the first word is neither a command nor an option.
+    var found: LessonLocator?
+    func locator() -> LessonLocator {
+      if let found { return found }
+      let made = GlobalOptions.locator(for: given)
+      found = made
+      return made
+    }
     let route = FrontDoor.route(
       given, subcommands: subcommandNames, findLesson: { word in (try? locator().find(word)) != nil },
       lessonNames: { ((try? locator().lessons()) ?? []).map(\.name) })

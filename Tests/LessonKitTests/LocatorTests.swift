@@ -131,7 +131,11 @@ import Testing
   @Test func aMissingLessonsFolderIsNamed() throws {
     let locator = LessonLocator(lessonsDirectories: ["/nonexistent/lessons"], currentDirectory: "/")
     #expect(throws: LessonLoadError.self) { try locator.lessons() }
-    #expect((try? locator.lessons()) == nil)
+    do {
+      _ = try locator.lessons()
+    } catch {
+      #expect(String(describing: error) == "--lessons /nonexistent/lessons: no such directory; give a folder that holds NN_<name>.md lessons")
+    }
   }
 
   /// The built-in lessons are unpacked byte for byte into a folder named by their contents; a

@@ -26,10 +26,7 @@ public enum ProgressCommand {
       env.err("no lessons in \(env.locator.searchedDescription)\n")
       return 0
     }
-    let lines = TableRenderer.render(
-      title: nil, headers: ["LESSON", "TITLE", "PROGRESS", "SETTINGS"], rows: rows.map { [$0.name, $0.title, $0.progress, changedSettings($0.saved)] },
-      style: env.outStyle)
-    env.out(lines.joined(separator: "\n") + "\n")
+    env.out(table(rows, style: env.outStyle) + "\n")
     return 0
   }
 
@@ -65,15 +62,20 @@ public enum ProgressCommand {
         + "Write one with `lesson new NAME`, or point --lessons or LESSON_PATH at a folder of lessons.\n")
       return 0
     }
-    let lines = TableRenderer.render(
-      title: nil, headers: ["LESSON", "TITLE", "PROGRESS", "SETTINGS"], rows: rows.map { [$0.name, $0.title, $0.progress, changedSettings($0.saved)] },
-      style: env.outStyle)
-    env.out(lines.joined(separator: "\n") + "\n\n")
+    env.out(table(rows, style: env.outStyle) + "\n\n")
     let next = rows.first { !$0.finished } ?? rows[0]
     let name = Sanitizer.clean(next.name, singleLine: true)
     let verb = next.saved == .none || next.finished ? "lesson run \(name)" : "lesson run --resume \(name)"
     env.out("Start with `\(verb)`. `lesson check LESSON` verifies every claim; `lesson help` lists every command.\n")
     return 0
+  }
+
+  /// The progress table `run` and `overview` both print.
+  static func table(_ rows: [Row], style: TerminalStyle) -> String {
+    TableRenderer.render(
+      title: nil, headers: ["LESSON", "TITLE", "PROGRESS", "SETTINGS"],
+      rows: rows.map { [$0.name, $0.title, $0.progress, changedSettings($0.saved)] }, style: style
+    ).joined(separator: "\n")
   }
 
   /// The rows, or nil after an error message when the lessons cannot be listed.
