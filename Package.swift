@@ -65,7 +65,9 @@ let package = Package(
     // The numeric library: tensors, layers, the MiniGPT model, AdamW, training, data, sampling, n-grams.
     .target(
       name: "Pretraining",
-      dependencies: ["AtomicFiles", "Safetensors", .target(name: "CBLAS", condition: .when(platforms: [.linux]))],
+      dependencies: [
+        "AtomicFiles", "CPUFeatures", "Safetensors", .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+      ],
       swiftSettings: numericSettings,
       linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]
     ),

@@ -1,11 +1,12 @@
 import CPUFeatures
 import Foundation
+import Pretraining
 
-/// The one-line refusal on a CPU the numeric library cannot run on.
-///
-/// On x86-64 the numeric code is compiled for AVX2 and FMA (Package.swift's `vectorISA`): without
-/// them its kernels would be tens of times slower, and the first such instruction would kill the
-/// process with SIGILL and no word of why. So `LessonCommand.main` asks first.
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What `LessonCommand.main` settles about the CPU before anything else runs.
 public enum CPUCheck {
   /// The message for a CPU without AVX2 and FMA; nil when it has them.
   public static func refusal(hasAVX2AndFMA: Bool) -> String? {
@@ -15,9 +16,31 @@ public enum CPUCheck {
   }
 
   /// Exits with status 2 and the refusal when this CPU lacks the vector ISA.
+  ///
+  /// On x86-64 the numeric code is compiled for AVX2 and FMA (Package.swift's `vectorISA`): without
+  /// them its kernels would be tens of times slower, and the first such instruction would kill the
+  /// process with SIGILL and no word of why. So this runs first.
   static func requireVectorISA() {
     guard let refusal = refusal(hasAVX2AndFMA: lesson_cpu_has_avx2_and_fma() != 0) else { return }
     FileHandle.standardError.write(Data((refusal + "\n").utf8))
     exit(2)
+  }
+
+  /// Restarts this process with `OPENBLAS_CORETYPE` set when OpenBLAS fell back to kernels far
+  /// below what this CPU runs.
+  ///
+  /// OpenBLAS reads the variable once, while it loads, before any of our code runs; so the only
+  /// way to change its choice is to start again with it set. It must happen here, before any
+  /// thread or file is opened. If exec fails, the run goes on with OpenBLAS's own choice. A
+  /// user's own `OPENBLAS_CORETYPE` always stands, and the marker variable stops a second restart.
+  static func chooseBLASKernels() {
+    #if os(Linux)
+      guard getenv(BLAS.detectedKernelsVariable) == nil, let better = BLAS.betterKernelsForThisCPU else { return }
+      setenv("OPENBLAS_CORETYPE", better, 1)
+      setenv(BLAS.detectedKernelsVariable, BLAS.implementation.core, 1)
+      execv("/proc/self/exe", CommandLine.unsafeArgv)
+      unsetenv("OPENBLAS_CORETYPE")
+      unsetenv(BLAS.detectedKernelsVariable)
+    #endif
   }
 }

@@ -43,10 +43,13 @@ public struct LessonCommand: ParsableCommand {
   ///   - arguments: the arguments after the program name; nil = the process's own.
   ///
   /// `bundles` is evaluated only after the CPU check: bundle code is compiled for the vector ISA.
+  /// Before anything else, on a CPU newer than the installed OpenBLAS, the process restarts once
+  /// with better BLAS kernels (see `CPUCheck.chooseBLASKernels`).
   public static func main(
     bundles: @autoclosure () -> [LessonBundle], lessons: [BuiltInLesson] = [], arguments: [String]? = nil
   ) -> Never {
     CPUCheck.requireVectorISA()
+    CPUCheck.chooseBLASKernels()
     Course.current = Course(bundles: bundles(), lessons: lessons)
     let given = arguments ?? Array(CommandLine.arguments.dropFirst())
     // Built once, and only when the first word is neither a command nor an option.

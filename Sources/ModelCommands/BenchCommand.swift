@@ -75,6 +75,8 @@ public enum BenchCommand {
     var configuration: String
     /// `OPENBLAS_CORETYPE`, when it chose the kernels instead of CPU detection.
     var core_type_override: String?
+    /// When `lesson` set `OPENBLAS_CORETYPE` itself, the fallback kernels OpenBLAS had detected.
+    var detected_before_choice: String?
     var products_verified: Int
     /// Largest error over the float32 rounding bound; at most 1 when sgemm is correct.
     var worst_error_to_bound: Double
@@ -134,7 +136,7 @@ public enum BenchCommand {
     let verification = SGEMMVerification.check(
       shapes: cost.workerShapes(workers: shape.threads, config: config, context: shape.context))
     guard verification.passed else { throw WrongBLASResults(implementation: implementation, result: verification) }
-    if let pinned = implementation.coreTypeOverride {
+    if let pinned = implementation.coreTypeOverride, implementation.detectedBeforeChoice == nil {
       env.note("bench: OPENBLAS_CORETYPE=\(pinned) picks OpenBLAS's kernels, not CPU detection; "
         + "Benchmarks/compare.sh times both (see README, Speed)")
     }
@@ -178,7 +180,8 @@ public enum BenchCommand {
       blas: BLASReport(
         summary: implementation.summary,
         library: implementation.library, core: implementation.core, configuration: implementation.configuration,
-        core_type_override: implementation.coreTypeOverride, products_verified: verification.productsChecked,
+        core_type_override: implementation.coreTypeOverride, detected_before_choice: implementation.detectedBeforeChoice,
+        products_verified: verification.productsChecked,
         worst_error_to_bound: verification.worstBoundRatio))
   }
 

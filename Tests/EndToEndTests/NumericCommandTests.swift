@@ -268,6 +268,20 @@ import Darwin
     #expect((blas["products_verified"] as? Int ?? 0) >= 2 * 18)
     let worst = try #require(blas["worst_error_to_bound"] as? Double)
     #expect(worst > 0 && worst <= 1)
+    // Never the SSE3 fallback OpenBLAS picks on CPUs newer than itself: lesson restarts with
+    // better kernels then, and says so. A user's own OPENBLAS_CORETYPE stands.
+    #if os(Linux)
+    if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil {
+      #expect(blas["core"] as? String != "Prescott")
+      if let detected = blas["detected_before_choice"] as? String {
+        #expect(blas["core_type_override"] as? String == blas["core"] as? String, "\(detected)")
+      }
+    }
+    let pinned = try LessonBinary.run(
+      ["bench", "--json", "--steps", "1", "--warmup", "0"] + Self.tiny, environment: ["OPENBLAS_CORETYPE": "Haswell"])
+    let pinnedBLAS = try #require(try Self.json(pinned.stdout)["blas"] as? [String: Any])
+    #expect(pinnedBLAS["core"] as? String == "Haswell" && pinnedBLAS["detected_before_choice"] == nil)
+    #endif
 
     let bad = try LessonBinary.run(["bench", "--steps", "0"])
     #expect(bad.status == 2 && bad.stderr.contains("--steps must be at least 1"))

@@ -84,11 +84,28 @@ import Testing
       library: "OpenBLAS", core: "Cooperlake", configuration: "OpenBLAS 0.3.21 DYNAMIC_ARCH", coreTypeOverride: nil)
     #expect(detected.summary == "OpenBLAS 0.3.21 (Cooperlake kernels, detected)")
     #expect(BLAS.Implementation(library: "Accelerate", core: "", configuration: "", coreTypeOverride: nil).summary == "Accelerate")
+    let chosen = BLAS.Implementation(
+      library: "OpenBLAS", core: "SkylakeX", configuration: "OpenBLAS 0.3.21 DYNAMIC_ARCH", coreTypeOverride: "SkylakeX",
+      detectedBeforeChoice: "Prescott")
+    #expect(chosen.summary == "OpenBLAS 0.3.21 (SkylakeX kernels, chosen by lesson: OpenBLAS does not know this CPU and detected Prescott)")
     // The running process reports what it loaded.
     let live = BLAS.implementation
     #expect(!live.library.isEmpty)
     #if os(Linux)
     #expect(live.library == "OpenBLAS" && !live.core.isEmpty)
     #endif
+  }
+
+  @Test func onlyAFallbackToKernelsWithoutAVX2IsReplaced() {
+    // OpenBLAS 0.3.21 on a CPU released after it: "Prescott" (SSE3), whatever the CPU has.
+    #expect(BLAS.kernels(replacing: "Prescott", hasAVX2AndFMA: true, hasAVX512: true) == "SkylakeX")
+    #expect(BLAS.kernels(replacing: "Prescott", hasAVX2AndFMA: true, hasAVX512: false) == "Haswell")
+    #expect(BLAS.kernels(replacing: "NEHALEM", hasAVX2AndFMA: true, hasAVX512: false) == "Haswell")
+    // A family OpenBLAS chose knowingly stands, and so does any choice on a CPU without AVX2
+    // (where lesson refuses to run anyway).
+    for recognised in ["Haswell", "SkylakeX", "Cooperlake", "Zen", "SapphireRapids", ""] {
+      #expect(BLAS.kernels(replacing: recognised, hasAVX2AndFMA: true, hasAVX512: true) == nil, "\(recognised)")
+    }
+    #expect(BLAS.kernels(replacing: "Prescott", hasAVX2AndFMA: false, hasAVX512: false) == nil)
   }
 }
