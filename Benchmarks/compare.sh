@@ -11,11 +11,12 @@
 # Any other shape: SHAPES="mine" SHAPE_mine="--d 256 --layers 4 --heads 4 --context 64 --batch 32".
 #
 # OpenBLAS picks its CPU kernels when it loads: from OPENBLAS_CORETYPE if set, else by detecting
-# the CPU. Some machines set OPENBLAS_CORETYPE=Haswell (AVX2) for old OpenBLAS builds that go wrong
-# on newer CPUs; PyTorch (MKL, its own kernels) ignores it. When the variable is set, the Swift side
-# runs twice per round: as the environment says, and with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
-# unset for that command alone. `lesson bench` checks sgemm against float64 before timing, so a
-# kernel that computes wrong results stops the run instead of being timed.
+# the CPU. `lesson` restarts itself with better kernels when that detection fell back to kernels
+# without AVX2 (OpenBLAS 0.3.21 on CPUs newer than itself); PyTorch (MKL, its own kernels) ignores
+# the variable. When OPENBLAS_CORETYPE is set, the Swift side runs twice per round: as the
+# environment says, and with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for that command alone.
+# `lesson bench` checks sgemm against float64 before timing, so a kernel that computes wrong
+# results stops the run instead of being timed.
 #
 # Needs: a release build (make build) and PyTorch in the test environment (`make bench` runs
 # scripts/install-python-test-deps.sh --torch first); LESSON_PYTHON names another interpreter.
