@@ -215,6 +215,30 @@ struct ExploreEndToEndTests {
     #expect(!ran.contains("selftest-make-range") && !ran.contains("selftest-squares"), "\(ran)")
   }
 
+  /// Training on a terminal draws the loss so far as a braille chart above the progress line,
+  /// within the pane's width, and leaves only its summary when it ends.
+  @Test func trainingOnATerminalChartsTheLossAboveItsProgressLine() throws {
+    let state = TemporaryStateHome()
+    defer { state.remove() }
+    let out = NSTemporaryDirectory() + "lesson-chart-\(UUID().uuidString).safetensors"
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let run = try TmuxSession(
+      ["train", "--steps", "4000", "--d", "32", "--layers", "1", "--heads", "2", "--context", "16", "--batch", "8",
+       "--lr", "3e-3", "--threads", "1", "--out", out],
+      environment: state.environment, columns: 80, rows: 24)
+    defer { run.kill() }
+    let braille = { (screen: String) in screen.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) } }
+    let drawing = try #require(run.waitFor(timeout: 60) { braille($0) && $0.contains("training ▕") })
+    let lines = drawing.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let bar = try #require(lines.lastIndex { $0.hasPrefix("training ▕") })
+    // Above the bar: the step axis, the axis line, then plot rows with the loss range on the left.
+    #expect(bar >= 6 && lines[bar - 2].contains("└──") && lines[bar - 3].contains("┤"), "\(drawing)")
+    #expect(lines[(bar - 6)..<(bar - 2)].allSatisfy { $0.contains("┤") }, "\(drawing)")
+    #expect(lines.allSatisfy { $0.count <= 80 })
+    let end = try #require(run.waitFor("EXIT=0", timeout: 120))
+    #expect(end.contains("checkpoint written to") && !braille(end), "\(end)")
+  }
+
   /// The bar, on the real pretraining lesson at 80 × 24: the optimizer section (opened from
   /// the list, so nothing trains), `lr` set to 3e-2 with `e`, and a claim then shows ✗ with the new value.
   @Test func thePretrainingLessonTakesANewLearningRate() throws {

@@ -23,8 +23,8 @@ public final class StepContext {
   private(set) var current: Step?
   /// The id of the step currently running, for error messages.
   public var currentID: String? { current?.id }
-  /// Where `progress(_:)` lines go; the runner points it at the terminal.
-  var progressHandler: (String) -> Void
+  /// Where `progress(_:)` statuses go (one or several lines each); the runner points it at the terminal.
+  var progressHandler: ([String]) -> Void
   /// Whether `progress(_:)` lines are redrawn in place (stderr is a terminal) rather than printed
   /// one per call; `ProgressDisplay` reads it, so a view that updates often shows only milestones.
   public internal(set) var progressIsLive = false
@@ -32,7 +32,7 @@ public final class StepContext {
   /// Creates a context; `progress` defaults to discarding progress lines.
   public init(
     seed: UInt64 = 1337, settings: ParameterSettings = ParameterSettings(), plotDirectory: String? = nil,
-    progress: @escaping (String) -> Void = { _ in }
+    progress: @escaping ([String]) -> Void = { _ in }
   ) {
     self.seed = seed
     self.settings = settings
@@ -145,7 +145,11 @@ public final class StepContext {
   }
 
   /// Shows a live progress line (stderr; redrawn in place on a terminal).
-  public func progress(_ line: String) { progressHandler(line) }
+  public func progress(_ line: String) { progressHandler([line]) }
+
+  /// Shows a live status of several lines, such as a chart above a progress line: redrawn in
+  /// place on a terminal; when piped, only its last line is printed.
+  public func progress(lines: [String]) { progressHandler(lines) }
 
   // MARK: - Runner access
 

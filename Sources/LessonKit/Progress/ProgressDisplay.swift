@@ -28,8 +28,13 @@ public final class ProgressDisplay {
 
   /// The columns a status may use.
   public let width: Int
+  /// When set, a status is drawn so that it ends on this row of the screen (1-based) rather than
+  /// at the cursor: the interactive run's bottom row, so a status of several lines overlays the
+  /// rows above it instead of scrolling the screen.
+  public var bottomRow: Int?
   private let sink: Sink
-  private var drawn = false
+  /// The rows the status drawn last occupies on a terminal; 0 when none is drawn.
+  private var drawnRows = 0
 
   /// A display writing to `write`; `isTTY` picks redrawing (terminal) or a line per status (piped).
   public init(isTTY: Bool, width: Int = 80, write: @escaping (String) -> Void) {
@@ -59,16 +64,34 @@ public final class ProgressDisplay {
   }
 
   /// Makes `text` the current status: redrawn in place on a terminal, a line of its own when piped.
-  public func show(_ text: String) {
-    let clean = Sanitizer.clean(text, singleLine: true)
+  public func show(_ text: String) { show(lines: [text]) }
+
+  /// Makes `lines` the current status (a chart above a progress line, say): redrawn in place on
+  /// a terminal, each line clipped to the width; piped, only the last line is printed, so logs
+  /// hold no drawings.
+  public func show(lines: [String]) {
+    let clean = lines.map { Sanitizer.clean($0, singleLine: true) }
+    guard let last = clean.last else { return clear() }
     switch sink {
     case .stream(let write, true):
-      write(TerminalControl.clearLine + String(clean.prefix(width - 1)))
-      drawn = true
+      let clipped = clean.map { String($0.prefix(width - 1)) }
+      if let bottomRow {
+        // Absolute rows: nothing scrolls, and rows no longer covered are blanked.
+        let top = max(1, bottomRow - max(clipped.count, drawnRows) + 1)
+        let blank = max(0, drawnRows - clipped.count)
+        var text = ""
+        for (offset, line) in (Array(repeating: "", count: blank) + clipped).enumerated() {
+          text += TerminalControl.toRow(top + offset) + TerminalControl.clearLine + line
+        }
+        write(text)
+      } else {
+        write((drawnRows > 0 ? TerminalControl.clearLines(drawnRows) : TerminalControl.clearLine) + clipped.joined(separator: "\n"))
+      }
+      drawnRows = clipped.count
     case .stream(let write, false):
-      write(clean + "\n")
+      write(last + "\n")
     case .context(let context):
-      context.progress(clean)
+      context.progress(lines: clean)
     }
   }
 
@@ -78,8 +101,8 @@ public final class ProgressDisplay {
     switch sink {
     case .stream(let write, let isTTY):
       // One write, so nothing can land between the clearing and the line.
-      write((isTTY && drawn ? TerminalControl.clearLine : "") + clean + "\n")
-      drawn = false
+      write((isTTY ? erasure() : "") + clean + "\n")
+      drawnRows = 0
     case .context(let context):
       context.progress(clean)
     }
@@ -87,8 +110,17 @@ public final class ProgressDisplay {
 
   /// Removes a drawn status, so what follows starts on a clean line.
   public func clear() {
-    if case .stream(let write, true) = sink, drawn { write(TerminalControl.clearLine) }
-    drawn = false
+    if case .stream(let write, true) = sink, drawnRows > 0 { write(erasure()) }
+    drawnRows = 0
+  }
+
+  /// The escapes that erase the drawn status and leave the cursor where its first line began.
+  private func erasure() -> String {
+    guard drawnRows > 0 else { return "" }
+    guard let bottomRow else { return TerminalControl.clearLines(drawnRows) }
+    let top = max(1, bottomRow - drawnRows + 1)
+    return (top...max(top, bottomRow)).map { TerminalControl.toRow($0) + TerminalControl.clearLine }.joined()
+      + TerminalControl.toRow(top)
   }
 
   /// Clears the status and, when given, leaves `summary` as the last line.

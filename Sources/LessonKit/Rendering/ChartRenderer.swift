@@ -4,11 +4,11 @@ import Foundation
 
 /// Draws charts with Unicode characters: braille line charts, block bars and shaded heat maps.
 public enum ChartRenderer {
-  /// The lines that draw `chart` within `width` columns.
-  public static func render(_ chart: Chart, width: Int, style: TerminalStyle) -> [String] {
+  /// The lines that draw `chart` within `width` columns; a line chart's plot is `height` rows.
+  public static func render(_ chart: Chart, width: Int, height: Int = 12, style: TerminalStyle) -> [String] {
     switch chart {
     case let .lines(series, xLabel, yLabel, title):
-      return lines(series, xLabel: xLabel, yLabel: yLabel, title: title, width: width, style: style)
+      return lines(series, xLabel: xLabel, yLabel: yLabel, title: title, width: width, style: style, height: max(1, height))
     case let .bars(labels, values, title):
       return bars(labels: labels, values: values, title: title, width: width, style: style)
     case let .heatmap(values, rowLabels, columnLabels, title):

@@ -86,6 +86,11 @@ public struct TerminalStyle: Sendable {
 public enum TerminalControl {
   /// Back to column 1 and erase the line: where a live progress line is redrawn.
   public static let clearLine = "\r\u{1B}[2K"
+  /// Erase the cursor's line and the `count - 1` lines above it, leaving the cursor at column 1
+  /// of the topmost: where a live status of several lines is redrawn.
+  public static func clearLines(_ count: Int) -> String {
+    clearLine + String(repeating: "\u{1B}[1A\u{1B}[2K", count: max(0, count - 1))
+  }
   /// Cursor home and erase the screen.
   public static let clearScreen = "\u{1B}[H\u{1B}[2J"
   public static let hideCursor = "\u{1B}[?25l"

@@ -32,7 +32,7 @@ public struct RunConfiguration: Sendable {
   /// - Throws: `ParameterError` for a bad `--set`.
   public func makeRunner(
     _ lesson: Lesson, registry: Registry, env: CommandEnvironment, settings: ParameterSettings? = nil,
-    progress: @escaping (String) -> Void
+    progress: @escaping ([String]) -> Void
   ) throws -> LessonRunner {
     let context = StepContext(
       seed: seed, settings: try settings ?? self.settings(for: lesson, registry: registry), plotDirectory: plotDirectory,

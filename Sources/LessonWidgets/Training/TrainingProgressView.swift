@@ -3,11 +3,13 @@ import Pretraining
 
 // MARK: - Live training progress
 
-/// The live training line: step/total, loss, val loss at eval points, tokens/s and ETA.
+/// The live training status: a braille chart of the loss so far above one line with step/total,
+/// loss, val loss at eval points, tokens/s and ETA.
 ///
-/// It formats; `ProgressDisplay` draws. On a terminal it is one bar, redrawn in place at most
-/// every `redrawInterval` seconds (and always at eval points and the last step). Piped, it
-/// prints one plain line per eval point and a summary at `finish()`.
+/// It formats; `ProgressDisplay` draws. On a terminal it is redrawn in place at most every
+/// `redrawInterval` seconds (and always at eval points and the last step); the chart appears once
+/// there are two losses to join, and `chartRows` 0 leaves only the line. Piped, it prints one plain
+/// line per eval point and a summary at `finish()`, and never the chart.
 ///
 /// ```swift
 /// let view = TrainingProgressView(total: steps, tokensPerStep: batch * context, display: .standardError())
@@ -22,6 +24,8 @@ public final class TrainingProgressView {
   public let tokensPerStep: Int
   /// Minimum seconds between two redraws on a terminal.
   public var redrawInterval = 0.1
+  /// Rows of the live loss chart (4 braille dots each); 0 hides it.
+  public var chartRows = 4
 
   private let display: ProgressDisplay
   private let clock: () -> Double
@@ -31,6 +35,9 @@ public final class TrainingProgressView {
   private var currentStep = 0
   private var loss: Double?
   private var valLoss: Double?
+  /// Every step's training loss, for the chart: its capacity is reserved for `total` steps, so
+  /// recording one never allocates inside the training loop.
+  private var history: [Double] = []
 
   /// A view drawing through `display`.
   ///
@@ -48,6 +55,7 @@ public final class TrainingProgressView {
     self.display = display
     self.clock = clock
     self.start = clock()
+    history.reserveCapacity(self.total)
   }
 
   /// A view shown through a lesson step's `context.progress`, under the step on a terminal and
@@ -74,6 +82,7 @@ public final class TrainingProgressView {
     let now = clock()
     currentStep = step
     self.loss = loss
+    if history.count < total { history.append(loss) }
     guard display.isLive else { return }
     if now - lastDraw >= redrawInterval || step >= total {
       draw(now: now)
@@ -133,8 +142,16 @@ public final class TrainingProgressView {
     return text
   }
 
+  /// The chart of `history` over steps 1…n: a few rows of braille, the loss's range on the left.
+  func chartLines() -> [String] {
+    guard chartRows > 0, history.count >= 2 else { return [] }
+    let points = history.enumerated().map { (x: Double($0.offset + 1), y: $0.element) }
+    let chart = Chart.lines([ChartSeries("", points: points)], xLabel: "", yLabel: "", title: nil)
+    return ChartRenderer.render(chart, width: display.width, height: chartRows, style: .plain)
+  }
+
   private func draw(now: Double) {
     lastDraw = now
-    display.show(statusText(now: now, bar: true))
+    display.show(lines: chartLines() + [statusText(now: now, bar: true)])
   }
 }
