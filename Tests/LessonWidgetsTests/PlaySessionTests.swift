@@ -44,8 +44,53 @@ private struct UniformModel: NextCharacterModel {
     #expect(play.promptText == "ab" + String(play.model.vocabulary[top]))
     #expect(play.promptText == "ab ")
     play.handle(.character("G"))
+    // G queues its characters: the screen adds them one frame at a time.
+    #expect(play.promptText.count == 3 && play.queued == PlaySession.queuedRun)
+    while play.queued > 0 { play.generateQueued() }
     #expect(play.promptText.count == 43)
     #expect(play.promptText.hasPrefix("ab ab ab"))
+    #expect(play.message == "greedy +40; the last, 'a', at 60.0%")
+  }
+
+  @Test func everyCharacterRemembersWhetherItWasTypedOrGenerated() throws {
+    var play = session()
+    for key in keys("ab") { play.handle(key) }
+    play.handle(.enter)
+    play.handle(.character("g"))
+    // The cycling model puts 60% on the character after the last one: ' ' after 'b'.
+    #expect(play.lastChoice?.character == " " && play.lastChoice?.probability == 0.6)
+    #expect(play.message?.hasSuffix("at 60.0%") == true && play.message?.hasPrefix("greedy +1: ") == true)
+    play.handle(.character("e"))
+    for key in keys("a") { play.handle(key) }
+    #expect(play.origins == [.typed, .typed, .generated, .typed])
+    play.handle(.backspace)
+    #expect(play.origins == [.typed, .typed, .generated])
+    // The screen styles the model's characters apart; plain text shows none of it.
+    let colored = TerminalStyle(colored: true)
+    let shown = PlayScreen.lines(for: play, width: 80, style: colored).first { $0.hasPrefix("prompt: ") } ?? ""
+    #expect(shown.contains("ab" + colored.apply([.cyan, .underline], " ")), "\(shown)")
+    let plain = PlayScreen.lines(for: play, width: 80, style: .plain).first { $0.hasPrefix("prompt: ") } ?? ""
+    #expect(plain.hasPrefix("prompt: \"ab \"") && !plain.contains("\u{1B}"), "\(plain)")
+    play.handle(.enter)
+    play.handle(.character("c"))
+    #expect(play.origins.isEmpty && play.lastChoice == nil)
+  }
+
+  @Test func aKeyStopsAQueuedRunButAResizeDoesNot() {
+    var play = session()
+    play.handle(.enter)
+    play.handle(.character("S"))
+    for _ in 0..<5 { play.generateQueued() }
+    play.handle(.resize)
+    #expect(play.queued == PlaySession.queuedRun - 5)
+    play.generateQueued()
+    play.handle(.character("m"))
+    // The key only stopped the run: it did not also switch the model.
+    #expect(play.queued == 0 && play.model.name == "cycle")
+    #expect(play.message == "sampled +6, stopped")
+    #expect(play.promptText.count == 6 && play.origins.allSatisfy { $0 == .generated })
+    play.generateQueued()
+    #expect(play.promptText.count == 6)
   }
 
   @Test func commandLettersTypeWhileTyping() {
@@ -111,6 +156,8 @@ private struct UniformModel: NextCharacterModel {
       first.handle(key)
       second.handle(key)
     }
+    while first.queued > 0 { first.generateQueued() }
+    while second.queued > 0 { second.generateQueued() }
     #expect(first.promptText.count == 40)
     #expect(first.promptText == second.promptText)
     #expect(first.promptText.allSatisfy { "ab ".contains($0) })

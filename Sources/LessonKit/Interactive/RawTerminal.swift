@@ -99,9 +99,14 @@ public final class RawTerminal {
   // MARK: - Reading keys
 
   /// Blocks until at least one key arrives or the window is resized (`[.resize]`);
-  /// `[.endOfInput]` when the input closed.
-  public func readKeys() -> [Key] {
-    if waitForInputOrResize() { return [.resize] }
+  /// `[.endOfInput]` when the input closed. With a timeout (milliseconds, ≥ 0), `[]` when it
+  /// passes first: how an animation waits for its next frame yet stops at a key.
+  public func readKeys(timeoutMilliseconds: Int32 = -1) -> [Key] {
+    switch waitForInputOrResize(timeoutMilliseconds: timeoutMilliseconds) {
+    case .resize: return [.resize]
+    case .timeout: return []
+    case .input: break
+    }
     var bytes = readChunk(timeoutMilliseconds: -1)
     guard !bytes.isEmpty else { return [.endOfInput] }
     // A lone ESC may be the start of a sequence split across reads: wait briefly for the rest.
@@ -109,17 +114,21 @@ public final class RawTerminal {
     return KeyDecoder.decode(bytes)
   }
 
-  /// Waits for input or a resize notice; `true` for a resize (its notices drained).
-  private func waitForInputOrResize() -> Bool {
-    guard resizePipe[0] >= 0 else { return false }
-    var descriptors = [pollfd(fd: input, events: Int16(POLLIN), revents: 0), pollfd(fd: resizePipe[0], events: Int16(POLLIN), revents: 0)]
-    while poll(&descriptors, 2, -1) < 0 {
-      if errno != EINTR { return false }
-    }
-    guard descriptors[1].revents & Int16(POLLIN) != 0 else { return false }
+  private enum Wake { case input, resize, timeout }
+
+  /// Waits for input, a resize notice (drained) or the timeout (-1 = none).
+  private func waitForInputOrResize(timeoutMilliseconds: Int32) -> Wake {
+    var descriptors = [pollfd(fd: input, events: Int16(POLLIN), revents: 0)]
+    if resizePipe[0] >= 0 { descriptors.append(pollfd(fd: resizePipe[0], events: Int16(POLLIN), revents: 0)) }
+    var ready: Int32
+    repeat {
+      ready = poll(&descriptors, nfds_t(descriptors.count), timeoutMilliseconds)
+    } while ready < 0 && errno == EINTR
+    if ready == 0 { return .timeout }
+    guard descriptors.count > 1, descriptors[1].revents & Int16(POLLIN) != 0 else { return .input }
     var drain = [UInt8](repeating: 0, count: 64)
     while read(resizePipe[0], &drain, drain.count) > 0 {}
-    return true
+    return .resize
   }
 
   private func readChunk(timeoutMilliseconds: Int32) -> [UInt8] {

@@ -157,7 +157,10 @@ public enum ChartRenderer {
       index < labels.count ? Sanitizer.visibleWhitespace(labels[index]) : "#\(index)"
     }
     let labelWidth = shownLabels.map(displayWidth).max() ?? 0
-    let percents = probabilities.map { p in p.isFinite ? String(format: "%5.1f%%", p * 100) : "    ?" }
+    let percents = probabilities.map { p in
+      let text = NumberFormat.percent(p)
+      return String(repeating: " ", count: max(0, 6 - text.count)) + text
+    }
     let barWidth = max(5, min(width - labelWidth - 10, 50))
     let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
     return probabilities.indices.map { index in

@@ -25,6 +25,11 @@ public enum NumberFormat {
     fixed(Double(value), decimals)
   }
 
+  /// A fraction as a percentage with one decimal: percent(0.4125) → "41.3%"; "?" when not finite.
+  public static func percent(_ fraction: Double) -> String {
+    fraction.isFinite ? fixed(fraction * 100, 1) + "%" : "?"
+  }
+
   /// A rate in three significant figures with a k or M suffix: `950`, `18.2k`, `1.35M`.
   public static func compact(_ value: Double) -> String {
     switch value {

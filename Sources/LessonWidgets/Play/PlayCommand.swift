@@ -90,6 +90,9 @@ public enum PlayCommand {
 
   // MARK: - Interactive
 
+  /// Time between two generated characters of `G` and `S`: fast enough to read as typing.
+  static let frameMilliseconds: Int32 = 35
+
   private static func interact(_ session: inout PlaySession, terminal: RawTerminal, env: CommandEnvironment) {
     defer { terminal.restore() }
     env.out(TerminalControl.hideCursor)
@@ -98,7 +101,10 @@ public enum PlayCommand {
       let width = RawTerminal.size().columns
       let lines = PlayScreen.lines(for: session, width: width, style: env.outStyle).map { clipToWidth($0, width) }
       env.out(TerminalControl.clearScreen + lines.joined(separator: "\n"))
-      for key in terminal.readKeys() where !session.isFinished { session.handle(key) }
+      // `G` and `S` add their characters one frame at a time; a key arriving meanwhile stops them.
+      let keys = terminal.readKeys(timeoutMilliseconds: session.queued > 0 ? Self.frameMilliseconds : -1)
+      if keys.isEmpty { session.generateQueued() }
+      for key in keys where !session.isFinished { session.handle(key) }
     }
     env.out(TerminalControl.showCursor + "\n")
   }

@@ -15,7 +15,7 @@ public enum PlayScreen {
     out.append("model: " + style.apply(.bold, name) + style.apply(.dim, summary))
     out.append("")
     let cursor = session.mode == .typing ? style.apply(.bold, "▏") : ""
-    out.append("prompt: \"" + visiblePrompt(session.promptText, width: width - 12) + "\"" + cursor
+    out.append("prompt: \"" + styledPrompt(session, width: width - 12, style: style) + "\"" + cursor
       + style.apply(.dim, session.mode == .typing ? "   (typing)" : "   (commands)"))
     out.append("")
     do {
@@ -64,17 +64,38 @@ public enum PlayScreen {
 
   /// The prompt's tail that fits `width`, newlines shown as `⏎` and controls neutralized.
   static func visiblePrompt(_ text: String, width: Int) -> String {
-    var shown = ""
-    for character in text {
-      switch character {
-      case "\n", "\r\n": shown += "⏎"
-      case "\t": shown += "⇥"
-      default: shown.append(character)
+    promptTail(text.map { (String($0), false) }, width: width, style: .plain)
+  }
+
+  /// The prompt as `visiblePrompt` shows it, with the generated characters underlined in cyan
+  /// so the model's text stands apart from the learner's.
+  static func styledPrompt(_ session: PlaySession, width: Int, style: TerminalStyle) -> String {
+    promptTail(zip(session.prompt, session.origins).map { (String($0.0), $0.1 == .generated) }, width: width, style: style)
+  }
+
+  private static func promptTail(_ characters: [(text: String, generated: Bool)], width: Int, style: TerminalStyle) -> String {
+    var cells = characters.map { character -> (text: String, generated: Bool) in
+      switch character.text {
+      case "\n", "\r\n": return ("⏎", character.generated)
+      case "\t": return ("⇥", character.generated)
+      default: return (Sanitizer.clean(character.text, singleLine: true), character.generated)
       }
     }
-    shown = Sanitizer.clean(shown, singleLine: true)
     let limit = max(10, width)
-    if shown.count > limit { shown = "…" + String(shown.suffix(limit - 1)) }
+    var shown = ""
+    if cells.count > limit {
+      cells = Array(cells.suffix(limit - 1))
+      shown = "…"
+    }
+    // Runs of one origin share one escape sequence.
+    var index = cells.startIndex
+    while index < cells.endIndex {
+      let generated = cells[index].generated
+      let end = cells[index...].firstIndex { $0.generated != generated } ?? cells.endIndex
+      let run = cells[index..<end].map(\.text).joined()
+      shown += generated ? style.apply([.cyan, .underline], run) : run
+      index = end
+    }
     return shown
   }
 }
