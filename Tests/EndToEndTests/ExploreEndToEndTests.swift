@@ -215,6 +215,30 @@ struct ExploreEndToEndTests {
     #expect(!ran.contains("selftest-make-range") && !ran.contains("selftest-squares"), "\(ran)")
   }
 
+  /// From 120 columns on, a side panel lists the section's claims, ○ until their step runs and
+  /// ✓ after; narrower, the text has the whole width.
+  @Test func wideTerminalsListTheSectionsClaimsBesideTheText() throws {
+    let state = TemporaryStateHome()
+    defer { state.remove() }
+    let run = try TmuxSession(
+      ["run", "selftest"], binary: LessonBinary.testbedPath, environment: state.environment, columns: 130, rows: 30)
+    defer { run.kill() }
+    let before = try #require(run.waitFor("claims in this section (4)", "┌ step selftest-make-range"))
+    #expect(before.contains("○ 5,050  selftest-sum-of-range"), "\(before)")
+    #expect(!before.contains("✓ 5,050"))
+    try run.send("Enter")
+    let after = try #require(run.waitFor("✓ 5,050  selftest-sum-of-range"))
+    #expect(after.contains("✓ Every number is positive"), "\(after)")
+    // The text keeps to its column: the panel's bar sits at one column on every row that has it.
+    let bars = Set(after.split(separator: "\n").compactMap { line in
+      line.firstIndex(of: "│").map { line.distance(from: line.startIndex, to: $0) }
+    }.filter { $0 > 20 })
+    #expect(bars.count == 1, "\(after)")
+    #expect(run.joinedScreen().split(separator: "\n").allSatisfy { $0.count <= 130 })
+    try run.resize(columns: 100)
+    #expect(run.waitFor(timeout: 10) { !$0.contains("claims in this section") && $0.contains("Building a range") } != nil)
+  }
+
   /// Training on a terminal draws the loss so far as a braille chart above the progress line,
   /// within the pane's width, and leaves only its summary when it ends.
   @Test func trainingOnATerminalChartsTheLossAboveItsProgressLine() throws {

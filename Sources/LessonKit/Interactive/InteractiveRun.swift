@@ -34,6 +34,8 @@ final class InteractiveRun {
   private let initialSettings: ParameterSettings
   private var machine: StepperMachine
   private var progress: LessonProgress
+  /// This session's verdict on each claim checked, for the claims panel's "now" values.
+  private var claimResults: [Int: CheckResult] = [:]
   private var pendingKeys: [Key] = []
   private var hint: String?
   private var saveFailureShown = false
@@ -294,6 +296,7 @@ final class InteractiveRun {
     // Claims elsewhere that rest on a forgotten step are unchecked until shown again.
     for claim in progress.claims.keys where runner.steps(forClaimAt: claim).contains(where: forgotten.contains) {
       progress.claims[claim] = nil
+      claimResults[claim] = nil
     }
     hint = reason + (reran > 0 ? " · reran \(reran) step\(reran == 1 ? "" : "s")" : "")
       + (settings.overrides.isEmpty ? "" : " · 0 restores the lesson's")
@@ -355,8 +358,8 @@ final class InteractiveRun {
     var paused: Int?
     var claimsSeen: [Int] = []
     sectionFailed = false
-    let output = ReportRenderer(style: env.outStyle, width: max(20, width - 4))
-    let renderer = ProseRenderer(lesson: lesson, style: env.outStyle, width: width) { text in
+    let output = ReportRenderer(style: env.outStyle, width: max(20, contentWidth - 4))
+    let renderer = ProseRenderer(lesson: lesson, style: env.outStyle, width: contentWidth) { text in
       out.append(text.hasSuffix("\n") ? String(text.dropLast()) : text)
     }
     renderer.claimDisplay = { [unowned self] index in
@@ -428,7 +431,7 @@ final class InteractiveRun {
           Fragment(text: "✗ step failed:", attributes: [.red, .bold]),
           Fragment(text: " " + Sanitizer.clean(failure, singleLine: true), attributes: []),
         ]
-        for line in TextWrapper.wrap(text, width: max(20, width - 4), style: env.outStyle) { renderer.emitLine(line) }
+        for line in TextWrapper.wrap(text, width: max(20, contentWidth - 4), style: env.outStyle) { renderer.emitLine(line) }
       }
       // The claims above that rest on this step, with their verdict now.
       let resting = claimsAbove.filter { runner.steps(forClaimAt: $0).contains(step.id) && runner.isReady(claimAt: $0) }
@@ -453,8 +456,49 @@ final class InteractiveRun {
     let result = runner.evaluateClaim(at: index)
     progressLine.clear()
     progress.claims[index] = result.passed
+    claimResults[index] = result
     if !result.passed { sectionFailed = true }
     return .checked(result)
+  }
+
+  // MARK: - The claims panel
+
+  /// The side panel of claims appears from this many columns on.
+  static let panelMinimumWidth = 120
+  /// Its columns, besides the ` │ ` that parts it from the text.
+  static let panelWidth = 34
+
+  /// The columns the section's text is wrapped to: all of them, or those the panel leaves.
+  private var contentWidth: Int {
+    width >= Self.panelMinimumWidth ? width - Self.panelWidth - 3 : width
+  }
+
+  /// `rows` lines of the panel: the section's claims in order, each with its status (✓ holds,
+  /// ✗ does not, with the value now, ○ not checked yet), clipped to the panel and padded.
+  private func claimPanel(rows: Int) -> [String] {
+    let style = env.outStyle
+    let claims = pages.pages[page].claims
+    var panel = [style.apply(.bold, "claims in this section") + style.apply(.dim, " (\(claims.count))")]
+    for index in claims {
+      let claim = lesson.claims[index]
+      let said = ClaimLine.said(claim) + style.apply(.dim, "  " + Sanitizer.clean(claim.id, singleLine: true))
+      switch (claimResults[index], progress.claims[index]) {
+      case let (result?, _) where !result.passed:
+        let now = ClaimLine.computed(result, claim: claim).map { " · now " + $0 } ?? ""
+        panel.append(style.apply([.red, .bold], "✗") + " " + said + style.apply(.red, now))
+      case (_, true?), (.some, _):
+        panel.append(style.apply(.green, "✓") + " " + said)
+      case (nil, false?):
+        panel.append(style.apply([.red, .bold], "✗") + " " + said)
+      case (nil, nil):
+        panel.append(style.apply(.dim, "○ " + said))
+      }
+    }
+    if claims.isEmpty { panel.append(style.apply(.dim, "none")) }
+    if panel.count > rows, rows > 0 {
+      panel = Array(panel.prefix(rows - 1)) + [style.apply(.dim, "… \(panel.count - rows + 1) more")]
+    }
+    return (0..<max(0, rows)).map { $0 < panel.count ? clipToWidth(panel[$0], Self.panelWidth) : "" }
   }
 
   // MARK: - The window onto the section
@@ -509,8 +553,17 @@ final class InteractiveRun {
 
   private func drawSection() {
     var screen = TerminalControl.clearScreen + statusLine
-    for line in lines[min(top, lines.count)..<min(lines.count, top + height)] {
-      screen += "\n" + clipToWidth(line, width)
+    let shown = Array(lines[min(top, lines.count)..<min(lines.count, top + height)])
+    if contentWidth < width {
+      // The side panel: the section's claims beside the text, on every row of the window.
+      let panel = claimPanel(rows: height)
+      for row in 0..<height {
+        let line = row < shown.count ? clipToWidth(shown[row], contentWidth) : ""
+        screen += "\n" + line + String(repeating: " ", count: max(0, contentWidth - displayWidth(stripANSI(line))))
+          + env.outStyle.apply(.dim, " │ ") + panel[row]
+      }
+    } else {
+      for line in shown { screen += "\n" + clipToWidth(line, width) }
     }
     let pause = pausePoint
     var text: String
