@@ -8,6 +8,8 @@
 #   lesson            d=128 L=4 h=4 T=64  B=32, STEPS timed steps (default 50) after 5 warm-up steps
 #   shakespeare-char  d=384 L=6 h=6 T=256 B=8 (nanoGPT's shakespeare-char model, a smaller batch),
 #                     STEPS/5 timed steps after 2 warm-up steps
+#   t128 t256         the lesson shape at T=128 and T=256; d256 d384: at d=256 and d=384
+#                     (SHAPES="lesson t128 t256 d256 d384" is the README's sweep)
 # Any other shape: SHAPES="mine" SHAPE_mine="--d 256 --layers 4 --heads 4 --context 64 --batch 32".
 #
 # OpenBLAS picks its CPU kernels when it loads: from OPENBLAS_CORETYPE if set, else by detecting
@@ -32,6 +34,11 @@ reference=Benchmarks/reference/minigpt_torch.py
 read -r -a shapes <<< "${SHAPES:-lesson shakespeare-char}"
 SHAPE_lesson=${SHAPE_lesson:-"--d 128 --layers 4 --heads 4 --context 64 --batch 32"}
 SHAPE_shakespeare_char=${SHAPE_shakespeare_char:-"--d 384 --layers 6 --heads 6 --context 256 --batch 8"}
+# The README's sweep: T at d=128, then d at T=64, the lesson's other settings kept.
+SHAPE_t128=${SHAPE_t128:-"--d 128 --layers 4 --heads 4 --context 128 --batch 32"}
+SHAPE_t256=${SHAPE_t256:-"--d 128 --layers 4 --heads 4 --context 256 --batch 32"}
+SHAPE_d256=${SHAPE_d256:-"--d 256 --layers 4 --heads 4 --context 64 --batch 32"}
+SHAPE_d384=${SHAPE_d384:-"--d 384 --layers 4 --heads 4 --context 64 --batch 32"}
 
 [ -x "$bin" ] || { echo "compare: build first (make build)" >&2; exit 2; }
 [ -x "$python" ] || command -v "$python" >/dev/null || { echo "compare: $python not found; run scripts/install-python-test-deps.sh --torch" >&2; exit 2; }
@@ -119,7 +126,12 @@ for line in open(f"{workdir}/shapes"):
         runs = [read(f"swift-{shape}-{variant}-{r}.json") for r in range(1, rounds + 1)]
         ms = statistics.median(run["median_ms_per_step"] for run in runs)
         blas = runs[0]["blas"]
-        how = f"OPENBLAS_CORETYPE={blas['core_type_override']}" if blas.get("core_type_override") else "detected"
+        if blas.get("detected_before_choice"):
+            how = f"chosen by lesson; OpenBLAS detected {blas['detected_before_choice']}"
+        elif blas.get("core_type_override"):
+            how = f"OPENBLAS_CORETYPE={blas['core_type_override']}"
+        else:
+            how = "detected"
         name = f"swift, OpenBLAS {blas['core']} kernels ({how})"
         peak = statistics.median(r["peak_fraction"] for r in runs)
         row(name, ms, [r["median_ms_per_step"] for r in runs],
