@@ -110,13 +110,13 @@ print(f"pytorch    {torch.__version__}, CPU capability {torch.backends.cpu.get_c
 print(f"load       {load}  (1, 5, 15 min, at the end)")
 def row(name, ms, rounds_ms, train, val, peak, ratio):
     listed = ", ".join(f"{x:.1f}" for x in rounds_ms)
-    print(f"  {name:<60} {ms:8.1f}   {listed:<24} {train:6.3f} / {val:.3f}   {peak:>5}   {ratio}")
+    print(f"  {name:<72} {ms:8.1f}   {listed:<24} {train:6.3f} / {val:.3f}   {peak:>5}   {ratio}")
 for line in open(f"{workdir}/shapes"):
     shape, *rest = line.split()
     steps = rest[-1]
     print()
     print(f"{shape}: {' '.join(rest[:-1])}, {steps} timed steps")
-    print(f"  {'':<60} {'ms/step':>8}   {'rounds':<24} {'train / val loss':<16}   {'sgemm':>5}   vs PyTorch")
+    print(f"  {'':<72} {'ms/step':>8}   {'rounds':<24} {'train / val loss':<16}   {'sgemm':>5}   vs PyTorch")
     torch_runs = [read(f"torch-{shape}-{r}.json") for r in range(1, rounds + 1)]
     torch_ms = statistics.median(run["median_ms_per_step"] for run in torch_runs)
     row("pytorch (eager)", torch_ms, [r["median_ms_per_step"] for r in torch_runs],
@@ -127,12 +127,12 @@ for line in open(f"{workdir}/shapes"):
         ms = statistics.median(run["median_ms_per_step"] for run in runs)
         blas = runs[0]["blas"]
         if blas.get("detected_before_choice"):
-            how = f"chosen by lesson; OpenBLAS detected {blas['detected_before_choice']}"
+            how = f"lesson's choice; OpenBLAS detected {blas['detected_before_choice']}"
         elif blas.get("core_type_override"):
             how = f"OPENBLAS_CORETYPE={blas['core_type_override']}"
         else:
             how = "detected"
-        name = f"swift, OpenBLAS {blas['core']} kernels ({how})"
+        name = f"swift, {blas['core']} kernels ({how})"
         peak = statistics.median(r["peak_fraction"] for r in runs)
         row(name, ms, [r["median_ms_per_step"] for r in runs],
             statistics.median(r["train_loss"] for r in runs), statistics.median(r["val_loss"] for r in runs),
