@@ -148,14 +148,8 @@ public final class RawTerminal {
 
   /// Rows and columns of the terminal on stdout; 24 × 80 when unknown. `LINES`/`COLUMNS` win.
   public static func size(environment: [String: String] = ProcessInfo.processInfo.environment) -> (rows: Int, columns: Int) {
-    var size = winsize()
-    #if canImport(Glibc)
-      let request = UInt(TIOCGWINSZ)
-    #else
-      let request = TIOCGWINSZ
-    #endif
     var rows = 24
-    if ioctl(1, request, &size) == 0, size.ws_row > 0 { rows = Int(size.ws_row) }
+    if let size = Terminal.windowSize(), size.ws_row > 0 { rows = Int(size.ws_row) }
     if let lines = environment["LINES"].flatMap(Int.init), lines > 0 { rows = lines }
     return (max(rows, 5), Terminal.width(environment: environment))
   }

@@ -112,14 +112,19 @@ public enum Terminal {
   /// The width to wrap at: `COLUMNS` when set, else the terminal's width, else 80; clamped to 20…200.
   public static func width(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
     if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { return min(max(columns, 20), 200) }
+    if let size = windowSize(), size.ws_col > 0 { return min(max(Int(size.ws_col), 20), 200) }
+    return 80
+  }
+
+  /// The window size of the terminal on stdout, or nil when stdout is not one.
+  static func windowSize() -> winsize? {
     var size = winsize()
     #if canImport(Glibc)
       let request = UInt(TIOCGWINSZ)
     #else
       let request = TIOCGWINSZ
     #endif
-    if ioctl(1, request, &size) == 0, size.ws_col > 0 { return min(max(Int(size.ws_col), 20), 200) }
-    return 80
+    return ioctl(1, request, &size) == 0 ? size : nil
   }
 
   /// Whether `fd` is a terminal.
