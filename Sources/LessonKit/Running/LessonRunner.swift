@@ -43,6 +43,14 @@ public final class LessonRunner {
   /// The lesson's parameters (of its steps and everything they depend on).
   public let parameters: [ParameterSpec]
 
+  /// Whether any runner in this process left a timed-out step's thread running.
+  ///
+  /// Such a thread may still be computing when the command ends, and `exit(3)` would run the
+  /// process's exit handlers and static destructors under it (a crash at exit, not the exit code
+  /// the command chose). The command line ends with `_exit(2)` instead when this is set.
+  public static var hasAbandonedWork: Bool { abandonedWork.withLock { $0 } }
+  private static let abandonedWork = LockedState(false)
+
   /// The timeout of a step without `timeout=`: 10 minutes.
   ///
   /// Long enough for any step of the real lessons on a slow laptop, short enough that a step
@@ -228,6 +236,7 @@ public final class LessonRunner {
     thread.start()
     if box.done.wait(timeout: .now() + timeout) == .timedOut {
       abandonedBy = id
+      Self.abandonedWork.withLock { $0 = true }
       return ("timed out after \(ClaimComparison.format(timeout)) s", seconds(since: start))
     }
     return (box.failure, seconds(since: start))
