@@ -157,6 +157,10 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     .testTarget(
+      name: "LessonBundlesTests",
+      dependencies: ["LessonBundles", "LessonKit", "Pretraining"]
+    ),
+    .testTarget(
       name: "LessonWidgetsTests",
       dependencies: ["LessonWidgets", "LessonKit", "Pretraining"]
     ),
