@@ -82,9 +82,9 @@ import Darwin
     #expect(copy.parameters.toArray().map(\.bitPattern) == model.parameters.toArray().map(\.bitPattern))
 
     let batch = randomModelBatch(model.config, size: 3, seed: 11)
-    let pass = try model.forwardPass(batch), restored = try copy.forwardPass(batch)
-    let (loss, restoredLoss) = (try pass.loss, try restored.loss)
-    #expect(try restored.logits().values.map(\.bitPattern) == pass.logits().values.map(\.bitPattern))
+    let pass = try model.forwardPass(batch), copied = try copy.forwardPass(batch)
+    let (loss, restoredLoss) = (try pass.loss, try copied.loss)
+    #expect(try copied.logits().values.map(\.bitPattern) == pass.logits().values.map(\.bitPattern))
     #expect(restoredLoss == loss)
     // Only the checkpoint itself is left in the directory: no temporary file.
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["model.safetensors"])

@@ -11,9 +11,7 @@ extension PretrainLesson {
   @LessonBundleBuilder static var trainingLoop: [BundleEntry] {
     Step(
       "training-report", reads: [datasetKey, trainedKey], parameters: [temperature, trainingSteps],
-      measures: [
-        "total-parameters", "non-embedding-parameters", "block-parameters", "trained-val-loss", "no-divergence",
-      ]
+      measures: ["total-parameters", "non-embedding-parameters", "block-parameters", "trained-val-loss", "no-divergence"]
     ) { context in
       let data = try context.require(datasetKey)
       let trained = try context.require(trainedKey)

@@ -6,15 +6,15 @@ import Pretraining
 /// The loss mask measured on one forward pass: its per-position losses and the loss
 /// kernel's own gradient with respect to the logits. Both lessons check the same three facts.
 struct MaskMeasurement {
-  var inputs: [TokenID]
-  var targets: [TokenID]
+  let inputs: [TokenID]
+  let targets: [TokenID]
   /// Each position's loss: 0 where the target is ``ignoreIndex``.
-  var nll: [Float]
+  let nll: [Float]
   var loss: Double
   /// The mean of the per-position losses over the positions with a target.
   var responseMean: Double
-  var maskedCount: Int
-  var gradedCount: Int
+  var maskedCount: Int { targets.count - gradedCount }
+  var gradedCount: Int { targets.filter { $0 != ignoreIndex }.count }
   var maskedLossesAreZero: Bool
   var maskedGradientsAreZero: Bool
   var gradedGradientsAreNonZero: Bool
@@ -31,8 +31,6 @@ struct MaskMeasurement {
     let rowIsZero = { (r: Int) in gradient[r * v ..< (r + 1) * v].allSatisfy { $0 == 0 } }
     loss = Double(try pass.loss)
     responseMean = graded.reduce(0.0) { $0 + Double(nll[$1]) } / Double(max(graded.count, 1))
-    maskedCount = masked.count
-    gradedCount = graded.count
     maskedLossesAreZero = masked.allSatisfy { nll[$0] == 0 }
     maskedGradientsAreZero = masked.allSatisfy(rowIsZero)
     gradedGradientsAreNonZero = !graded.contains(where: rowIsZero)
