@@ -24,8 +24,9 @@ public final class MiniGPT {
   /// Whether per-phase timing is on (MiniGPT+Profiling in PhaseProfile.swift).
   var profiling = false
 
-  // What the activation buffers hold now: the shape and loss of the latest forward pass. Only a
-  // ``ForwardPass`` reads them, and only while `passes` still equals its own number.
+  // What the activation buffers hold now: the shape and scored positions of the latest forward
+  // pass. backward() differentiates that pass; a ``ForwardPass`` reads it only while `passes`
+  // still equals its own number.
   private(set) var batchSize = 0
   private(set) var time = 0
   private(set) var scoredPositions = 0
