@@ -159,6 +159,10 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     .testTarget(
+      name: "LessonBundlesTests",
+      dependencies: ["LessonBundles", "LessonKit", "Pretraining"]
+    ),
+    .testTarget(
       name: "LessonWidgetsTests",
       dependencies: ["LessonWidgets", "LessonKit", "Pretraining"]
     ),

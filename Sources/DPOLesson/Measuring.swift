@@ -67,10 +67,10 @@ extension DPOLesson {
   static func preferences(of policy: MiniGPT, against reference: MiniGPT, on pairs: PreferenceDataset, beta: Double) throws -> PreferenceReport {
     let objective = try PreferenceObjective(policy: policy, reference: reference, beta: Float(beta))
     let batch = try pairs.batch(rows: Array(0..<pairs.count), context: policy.config.contextLength)
-    _ = try objective.forward(batch)                    // the DPO loss's forward pass; nothing is trained
+    let scores = try objective.scores(batch)            // the DPO loss's forward pass; nothing is trained
     return PreferenceReport(
-      margins: objective.lastMargins,                   // β·[(log π − log π_ref)(chosen) − (…)(rejected)]
-      policy: try policy.sequenceLogProbabilities(), reference: try reference.sequenceLogProbabilities())
+      margins: scores.margins,                          // β·[(log π − log π_ref)(chosen) − (…)(rejected)]
+      policy: scores.policy, reference: scores.reference)
   }
   // lesson:end
 
@@ -78,10 +78,8 @@ extension DPOLesson {
   /// right answer (its digits and the end marker), summed over the answer and averaged over the questions.
   static func divergence(of policy: MiniGPT, from reference: MiniGPT, on answers: ChatDataset) throws -> Double {
     let batch = try answers.batch(rows: Array(0..<answers.count), context: policy.config.contextLength)
-    _ = try policy.forward(batch)
-    let p = try policy.logits().values
-    _ = try reference.forward(batch)
-    let q = try reference.logits().values
+    let p = try policy.forwardPass(batch).logits().values
+    let q = try reference.forwardPass(batch).logits().values
     let v = policy.config.vocabSize
     var total = 0.0
     for row in batch.targets.indices where batch.targets[row] != ignoreIndex {

@@ -87,7 +87,7 @@ extension DPOLesson {
       context.measure("dpo-first-loss", Double(run.summary.losses.first ?? .nan))
       context.measure("dpo-final-loss", Double(run.summary.losses.last ?? .nan))
       context.measure("dpo-held-out-loss", Double(run.summary.evaluations.last?.val ?? .nan))
-      context.measure("dpo-pairs-per-batch", run.policy.batchSize / 2)
+      context.measure("dpo-pairs-per-batch", run.summary.windowsPerStep / 2)
       context.measure("dpo-reference-frozen", frozen,
         detail: "\(trained.checkpoint.parameters.count) reference parameters, \(frozen ? "none" : "some") changed by training")
     }

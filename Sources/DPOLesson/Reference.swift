@@ -19,7 +19,6 @@ extension DPOLesson {
       }
       // lesson:end
       context[referenceKey] = try TrainedPolicy(model, tokenizer: data.tokenizer, steps: summary.losses.count)
-      let rowsPerStep = model.batchSize                                     // of the run's last forward pass
       context.chart(.lines(
         [ChartSeries("response loss per step", values: summary.losses.map(Double.init))],
         xLabel: "step", yLabel: "loss (nats)", title: "the reference's supervised fine-tuning"))
@@ -28,8 +27,8 @@ extension DPOLesson {
         try ChatDataset(pairs: data.heldOut.map { ($0.prompt, "\($0.answer + offset)") }, tokenizer: data.tokenizer)
       }
       let probabilities = try answers.map { set -> Double in
-        _ = try model.forward(try set.batch(rows: Array(0..<set.count), context: model.config.contextLength))
-        return try model.sequenceLogProbabilities().reduce(0.0) { $0 + exp(Double($1)) } / Double(set.count)
+        let pass = try model.forwardPass(try set.batch(rows: Array(0..<set.count), context: model.config.contextLength))
+        return try pass.sequenceLogProbabilities().reduce(0.0) { $0 + exp(Double($1)) } / Double(set.count)
       }
       let greedy = try replies(of: model, to: data.heldOut, tokenizer: data.tokenizer)
       context.table(
@@ -37,7 +36,7 @@ extension DPOLesson {
         rows: zip(["right", "one too high", "two too high"], probabilities).map { [$0, NumberFormat.fixed($1, 3)] })
       context.measure("dpo-parameters", model.parameterCount)
       context.measure("dpo-context-length", model.config.contextLength)
-      context.measure("dpo-reference-batch", rowsPerStep)
+      context.measure("dpo-reference-batch", summary.windowsPerStep)
       context.measure("dpo-reference-loss", Double(summary.evaluations.last?.val ?? .nan))
       context.measure("dpo-reference-right", probabilities[0])
       context.measure("dpo-reference-one-high", probabilities[1])
@@ -54,11 +53,11 @@ extension DPOLesson {
       let data = try context.require(dataKey)
       let reference = try context.require(referenceKey).makeModel()
       let batch = try data.heldOutPairs.batch(rows: [0], context: reference.config.contextLength)   // row 0 chosen, row 1 rejected
-      _ = try reference.forward(batch)                               // the next-token loss; prompt targets are −100
-      let logProbabilities = try reference.sequenceLogProbabilities()   // −(the NLL summed over each response)
+      let pass = try reference.forwardPass(batch)                     // the next-token loss; prompt targets are −100
+      let logProbabilities = try pass.sequenceLogProbabilities()      // −(the NLL summed over each response)
       // lesson:end
       // The same figure from the logits directly: Σ log softmax(z_t)[y_t] over the graded positions.
-      let logits = try reference.logits().values, v = reference.config.vocabSize, t = batch.context
+      let logits = try pass.logits().values, v = reference.config.vocabSize, t = batch.context
       let direct = (0..<batch.size).map { row in
         (0..<t).reduce(0.0) { sum, position in
           let r = row * t + position, target = batch.targets[r]
@@ -71,7 +70,7 @@ extension DPOLesson {
         "the pair's two rows, as the model reads them", headers: ["row", "inputs", "graded targets", "log π_ref"],
         rows: (0..<batch.size).map { row in
           let slice = (row * t)..<((row + 1) * t)
-          return [row == 0 ? "chosen" : "rejected", batch.inputs[slice].map(tokenizer.visible).joined(),
+          return [row == 0 ? "chosen" : "rejected", tokenizer.visibleText(batch.inputs[slice]),
                   batch.targets[slice].map { $0 == ignoreIndex ? "·" : tokenizer.visible($0) }.joined(),
                   NumberFormat.fixed(Double(logProbabilities[row]), 3)]
         })

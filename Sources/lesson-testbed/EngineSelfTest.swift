@@ -68,10 +68,7 @@ enum EngineSelfTest {
       context.scalar("largest square", Double(squares.last ?? 0))
       context.chart(.bars(labels: ["a b", "c\nd", "e"], values: [3, 1.5, 2], title: "letters"))
       let series = [ChartSeries("squares", values: squares.prefix(20).map(Double.init))]
-      context.chart(.lines(series, xLabel: "n", yLabel: "n²"))
-      if let directory = context.plotDirectory {
-        try SVGChart.writeLineChart(series, to: directory + "/selftest-squares.svg", xLabel: "n", yLabel: "n²")
-      }
+      try context.chart(.lines(series, xLabel: "n", yLabel: "n²"), plotFile: "selftest-squares.svg")
       context.chart(.heatmap([[0, -.infinity], [0.5, 1]], rowLabels: ["a", "b"], columnLabels: ["x", "y"]))
       context.table("first squares", headers: ["n", "n²"], rows: (1...3).map { ["\($0)", "\($0 * $0)"] })
       context.expect(squares.allSatisfy { $0 >= 0 }, "squares are non-negative")

@@ -82,10 +82,9 @@ import Darwin
     #expect(copy.parameters.toArray().map(\.bitPattern) == model.parameters.toArray().map(\.bitPattern))
 
     let batch = randomModelBatch(model.config, size: 3, seed: 11)
-    let loss = try model.forward(batch)
-    let logits = try model.logits().values
-    let restoredLoss = try copy.forward(batch)
-    #expect(try copy.logits().values.map(\.bitPattern) == logits.map(\.bitPattern))
+    let pass = try model.forwardPass(batch), copied = try copy.forwardPass(batch)
+    let (loss, restoredLoss) = (try pass.loss, try copied.loss)
+    #expect(try copied.logits().values.map(\.bitPattern) == pass.logits().values.map(\.bitPattern))
     #expect(restoredLoss == loss)
     // Only the checkpoint itself is left in the directory: no temporary file.
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["model.safetensors"])

@@ -74,13 +74,13 @@ import Testing
     let config = try tinyModelConfig()
     let model = try MiniGPT(config: config, seed: 1)
     #expect(throws: ModelError.tokenOutOfRange(token: 11, index: 1, vocabSize: 11)) {
-      try model.forward(inputs: [0, 11], targets: nil, batchSize: 1)
+      try model.forwardPass(inputs: [0, 11], targets: nil, batchSize: 1)
     }
     #expect(throws: ModelError.contextTooLong(time: 9, contextLength: 8)) {
-      try model.forward(inputs: Array(repeating: 0, count: 9), targets: nil, batchSize: 1)
+      try model.forwardPass(inputs: Array(repeating: 0, count: 9), targets: nil, batchSize: 1)
     }
-    #expect(throws: ModelError.self) { try model.forward(inputs: [0, 1, 2], targets: nil, batchSize: 2) }
-    #expect(throws: ModelError.self) { try model.forward(inputs: [0, 1], targets: [1, -5], batchSize: 1) }
+    #expect(throws: ModelError.self) { try model.forwardPass(inputs: [0, 1, 2], targets: nil, batchSize: 2) }
+    #expect(throws: ModelError.self) { try model.forwardPass(inputs: [0, 1], targets: [1, -5], batchSize: 1) }
     #expect(throws: ModelError.noForwardPass) { try model.backward() }
     #expect(throws: ModelError.unknownParameter("head.bias")) { try model.parameter(named: "head.bias") }
   }
@@ -97,12 +97,10 @@ import Testing
     let model = try MiniGPT(config: config, seed: 11)
     let batch = randomModelBatch(config, size: 1, seed: 12)
     let t = 4
-    try model.forward(inputs: batch.inputs, targets: nil, batchSize: 1)
-    let before = try model.logits()
+    let before = try model.forwardPass(inputs: batch.inputs, targets: nil, batchSize: 1).logits()
     var changed = batch.inputs
     for i in (t + 1)..<changed.count { changed[i] = (changed[i] + 1) % TokenID(config.vocabSize) }
-    try model.forward(inputs: changed, targets: nil, batchSize: 1)
-    let after = try model.logits()
+    let after = try model.forwardPass(inputs: changed, targets: nil, batchSize: 1).logits()
     let v = config.vocabSize
     let prefix = 0..<((t + 1) * v)
     #expect(maxAbsDifference(Array(before.values[prefix]), Array(after.values[prefix])) <= 1e-6)
@@ -117,11 +115,12 @@ import Testing
     var batch = randomModelBatch(config, size: 2, seed: 14)
     // Window 1 is fully ignored: the model must behave as if only window 0 existed.
     for i in config.contextLength..<(2 * config.contextLength) { batch.targets[i] = ignoreIndex }
-    let loss = try model.forward(batch)
+    let pass = try model.forwardPass(batch)
+    let loss = try pass.loss
     model.zeroGradients()
     try model.backward()
     let both = model.gradients.toArray()
-    let losses = try model.positionLosses()
+    let losses = try pass.positionLosses()
     #expect((0..<config.contextLength).allSatisfy { losses[1, $0] == 0 })
     let scoredMean = (0..<config.contextLength).map { Double(losses[0, $0]) }.reduce(0, +) / Double(config.contextLength)
     #expect(abs(Double(loss) - scoredMean) < 1e-5)
@@ -140,8 +139,8 @@ import Testing
   @Test func attentionRowsAreCausalDistributions() throws {
     let config = try tinyModelConfig()
     let model = try MiniGPT(config: config, seed: 15, threads: 2)
-    _ = try model.forward(randomModelBatch(config, size: 3, seed: 16))
-    let weights = try model.attentionWeights(layer: 1, batch: 2, head: 1)
+    let pass = try model.forwardPass(randomModelBatch(config, size: 3, seed: 16))
+    let weights = try pass.attentionWeights(layer: 1, batch: 2, head: 1)
     #expect(weights.shape == [8, 8])
     for t in 0..<8 {
       let row = (0..<8).map { weights[t, $0] }
@@ -149,7 +148,7 @@ import Testing
       #expect(row[(t + 1)...].allSatisfy { $0 == 0 })
       #expect(row[...t].allSatisfy { $0 > 0 })
     }
-    #expect(throws: ModelError.self) { try model.attentionWeights(layer: 2, batch: 0, head: 0) }
+    #expect(throws: ModelError.self) { try pass.attentionWeights(layer: 2, batch: 0, head: 0) }
   }
 
   @Test func layerNormRowsHaveZeroMeanAndUnitVariance() {
@@ -176,9 +175,55 @@ import Testing
     let model = try MiniGPT(config: config, seed: 18)
     let full = randomModelBatch(config, size: 4, seed: 19)
     let loss = try model.forward(full)
-    _ = try model.forward(randomModelBatch(config, size: 1, seed: 20, time: 3))
-    #expect(try model.logits().shape == [1, 3, 11])
-    #expect(try model.attentionWeights(layer: 0, batch: 0, head: 0).shape == [3, 3])
+    let short = try model.forwardPass(randomModelBatch(config, size: 1, seed: 20, time: 3))
+    #expect(try short.logits().shape == [1, 3, 11])
+    #expect(try short.attentionWeights(layer: 0, batch: 0, head: 0).shape == [3, 3])
     #expect(try model.forward(full) == loss)
+  }
+
+  @Test func aPassReadAfterTheModelRanAgainThrowsInsteadOfShowingAnotherBatch() throws {
+    let config = try tinyModelConfig()
+    let model = try MiniGPT(config: config, seed: 21, threads: 2)
+    let first = try model.forwardPass(randomModelBatch(config, size: 2, seed: 22))
+    let logits = try first.logits()
+    let loss = try first.loss
+    #expect(try first.positionLosses().shape == [2, config.contextLength])
+    _ = try model.forward(randomModelBatch(config, size: 2, seed: 23))
+    // The buffers now hold the second batch: every view of the first pass refuses to read them.
+    #expect(throws: ModelError.staleForwardPass) { try first.logits() }
+    #expect(throws: ModelError.staleForwardPass) { try first.logits(batch: 0, position: 0) }
+    #expect(throws: ModelError.staleForwardPass) { try first.positionLosses() }
+    #expect(throws: ModelError.staleForwardPass) { try first.sequenceLogProbabilities() }
+    #expect(throws: ModelError.staleForwardPass) { try first.attentionWeights(layer: 0, batch: 0, head: 0) }
+    #expect(try first.loss == loss, "the loss is a value of the pass, not a view")
+    // A rejected batch runs nothing, so a current pass stays readable.
+    let again = try model.forwardPass(randomModelBatch(config, size: 2, seed: 22))
+    #expect(throws: ModelError.self) { try model.forwardPass(inputs: [0, 99], targets: nil, batchSize: 1) }
+    #expect(try again.logits().values.map(\.bitPattern) == logits.values.map(\.bitPattern))
+    let unscored = try model.forwardPass(inputs: [0, 1, 2], targets: nil, batchSize: 1)
+    #expect(throws: ModelError.noTargets) { try unscored.loss }
+    #expect(throws: ModelError.noTargets) { try unscored.positionLosses() }
+  }
+
+  @Test func averageLossScoresEveryTokenAfterTheFirstOnce() throws {
+    let config = try tinyModelConfig()
+    let model = try MiniGPT(config: config, seed: 24, threads: 2)
+    let t = config.contextLength
+    var g = SeededGenerator(seed: 25)
+    let ids = (0..<(70 * t + 4)).map { _ in TokenID(g.next() % UInt64(config.vocabSize)) }
+    // One window of T + 1 tokens: exactly the loss of the model's forward pass on it.
+    let one = TokenBatch(size: 1, context: t, inputs: Array(ids[0..<t]), targets: Array(ids[1...t]))
+    #expect(try model.averageLoss(on: TokenStore(Array(ids[0...t]))) == Double(try model.forward(one)))
+    // Three passes of 32 windows and a short tail: the mean of every position's loss, weighted once each.
+    var total = 0.0
+    for start in stride(from: 0, to: ids.count - 1, by: t) {
+      let length = min(t, ids.count - 1 - start)
+      let window = TokenBatch(size: 1, context: length, inputs: Array(ids[start..<(start + length)]),
+                              targets: Array(ids[(start + 1)...(start + length)]))
+      total += try model.forwardPass(window).positionLosses().values.reduce(0.0) { $0 + Double($1) }
+    }
+    let expected = total / Double(ids.count - 1)
+    #expect(abs(try model.averageLoss(on: TokenStore(ids)) - expected) < 1e-6 * expected)
+    #expect(throws: ModelError.emptyBatch) { try model.averageLoss(on: TokenStore([3])) }
   }
 }

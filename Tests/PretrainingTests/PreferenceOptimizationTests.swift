@@ -58,9 +58,9 @@ import Testing
     let model = try MiniGPT(config: config, seed: 13, threads: 2)
     var batch = randomModelBatch(config, size: 3, seed: 14)
     for row in 0..<3 { for t in 0..<(row + 2) { batch.targets[row * config.contextLength + t] = ignoreIndex } }
-    _ = try model.forward(batch)
-    let ours = try model.sequenceLogProbabilities()
-    let logits = try model.logits().values, v = config.vocabSize, t = config.contextLength
+    let pass = try model.forwardPass(batch)
+    let ours = try pass.sequenceLogProbabilities()
+    let logits = try pass.logits().values, v = config.vocabSize, t = config.contextLength
     for row in 0..<3 {
       var expected = 0.0
       for position in 0..<t where batch.targets[row * t + position] != ignoreIndex {
@@ -78,13 +78,13 @@ import Testing
     let model = try MiniGPT(config: config, seed: 15, threads: 2)
     var batch = randomModelBatch(config, size: 3, seed: 16)
     batch.targets[4] = ignoreIndex
-    _ = try model.forward(batch)
+    let pass = try model.forwardPass(batch)
     model.zeroGradients()
     try model.backward()
     let plain = model.gradients.toArray()
     // The mean NLL is −Σ_b log p(window b) / scored positions.
     let weights = FloatSlab(count: 3)
-    weights.copy(from: Array(repeating: -1 / Float(model.scoredPositions), count: 3))
+    weights.copy(from: Array(repeating: -1 / Float(pass.scoredPositions), count: 3))
     model.zeroGradients()
     try model.backward(logProbabilityGradients: weights.base)
     #expect(maxAbsDifference(model.gradients.toArray(), plain) < 1e-6)
@@ -137,11 +137,13 @@ import Testing
     let objective = try PreferenceObjective(policy: policy, reference: reference, beta: fixture.beta)
     let batch = TokenBatch(size: 2 * fixture.pairs, context: manifest.config.contextLength,
                            inputs: fixture.inputs, targets: fixture.targets)
+    let scores = try objective.scores(batch)
     let loss = try objective.forward(batch)
+    #expect(loss == scores.loss)
     #expect(abs(Double(loss) - fixture.loss) <= 1e-5 * fixture.loss, "loss \(loss) vs torch \(fixture.loss)")
-    #expect(maxAbsDifference(try policy.sequenceLogProbabilities(), fixture.policy_log_probabilities) < 1e-4)
-    #expect(maxAbsDifference(try reference.sequenceLogProbabilities(), fixture.reference_log_probabilities) < 1e-4)
-    #expect(maxAbsDifference(objective.lastMargins, fixture.margins) < 1e-4)
+    #expect(maxAbsDifference(scores.policy, fixture.policy_log_probabilities) < 1e-4)
+    #expect(maxAbsDifference(scores.reference, fixture.reference_log_probabilities) < 1e-4)
+    #expect(maxAbsDifference(scores.margins, fixture.margins) < 1e-4)
     policy.zeroGradients()
     try objective.backward()
     try TorchFixtures.expectGradients(of: policy, match: "dpo.grads.f32", manifest: manifest, label: "DPO")
@@ -156,7 +158,7 @@ import Testing
     let summary = try trainer.run(nextBatch: { _, _ in batch })
     #expect(summary.losses.count == 20)
     #expect(summary.losses.last! < summary.losses.first! / 2, "DPO loss \(summary.losses.first!) → \(summary.losses.last!)")
-    #expect(objective.lastMargins.allSatisfy { $0 > 0 }, "every pair ranked right on the batch it trained on")
+    #expect(try objective.scores(batch).margins.allSatisfy { $0 > 0 }, "every pair ranked right on the batch it trained on")
     #expect(reference.parameters.toArray() == before, "the reference never moves")
   }
 

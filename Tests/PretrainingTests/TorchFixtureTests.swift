@@ -21,13 +21,13 @@ import Testing
   func forwardAndBackwardMatchPyTorch(caseName: String) throws {
     let (model, manifest) = try TorchFixtures.model()
     let fixture = try #require(manifest.cases[caseName])
-    let loss = try #require(try model.forward(
-      inputs: fixture.inputs, targets: fixture.targets, batchSize: manifest.config.batchSize))
+    let pass = try model.forwardPass(inputs: fixture.inputs, targets: fixture.targets, batchSize: manifest.config.batchSize)
+    let loss = try pass.loss
     #expect(abs(Double(loss) - fixture.loss) <= 1e-5 * fixture.loss, "loss \(loss) vs torch \(fixture.loss)")
-    let logits = try model.logits()
+    let logits = try pass.logits()
     let expectedLogits = try TorchFixtures.floats("\(caseName).logits.f32")
     #expect(maxAbsDifference(logits.values, expectedLogits) < 2e-5)
-    #expect(maxAbsDifference(try model.positionLosses().values, fixture.nll) < 2e-5)
+    #expect(maxAbsDifference(try pass.positionLosses().values, fixture.nll) < 2e-5)
 
     model.zeroGradients()
     try model.backward()
@@ -43,8 +43,9 @@ import Testing
     let optimizer = AdamW(model: model, configuration: .init(
       learningRate: o.lr, beta1: o.beta1, beta2: o.beta2, epsilon: o.eps, weightDecay: o.weight_decay))
     for (index, record) in o.steps.enumerated() {
-      let loss = try #require(try model.forward(
-        inputs: fixture.inputs, targets: fixture.targets, batchSize: manifest.config.batchSize))
+      let loss = try model.forward(
+        TokenBatch(size: manifest.config.batchSize, context: fixture.inputs.count / manifest.config.batchSize,
+                   inputs: fixture.inputs, targets: fixture.targets))
       #expect(abs(Double(loss) - record.loss) < 1e-4 * record.loss, "step \(index + 1) loss")
       model.zeroGradients()
       try model.backward()

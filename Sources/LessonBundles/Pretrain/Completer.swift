@@ -15,7 +15,7 @@ extension PretrainLesson {
       measures: ["question-out-of-vocabulary", "answer-probability", "continuation-vs-answer"]
     ) { context in
       let tokenizer = try context.require(datasetKey).tokenizer
-      let model = try context.require(trainedKey).model
+      let model = try context.require(trainedKey).makeModel()
       // lesson:begin completer-not-assistant
       var unreadable: String?
       do { _ = try tokenizer.encode(question) } catch { unreadable = "\(error)" }
@@ -44,10 +44,7 @@ extension PretrainLesson {
     var context = try tokenizer.encode(prompt)
     var logProbability = 0.0
     for token in try tokenizer.encode(text) {
-      let window = Array(context.suffix(model.config.contextLength))
-      _ = try model.forward(inputs: window, targets: nil, batchSize: 1)
-      let p = MiniGPT.samplingDistribution(logits: try model.logits(batch: 0, position: window.count - 1), temperature: 1, topK: nil)
-      logProbability += log(Double(p[Int(token)]))
+      logProbability += log(Double(try model.nextTokenProbabilities(after: context)[Int(token)]))
       context.append(token)
     }
     return exp(logProbability)

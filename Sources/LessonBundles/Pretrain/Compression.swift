@@ -37,9 +37,7 @@ extension PretrainLesson {
       let summary = try trainer.run(nextBatch: batches.next, progress: { bar.report($0) })
       // lesson:end
       bar.finish()
-      let history = TrainedRun.History(
-        losses: summary.losses, evaluations: summary.evaluations.map { [Float($0.step), $0.train, $0.val] })
-      context[trainedKey] = TrainedRun(model: model, history: history, tokenizer: data.tokenizer)
+      context[trainedKey] = try TrainedRun(model, tokenizer: data.tokenizer, options: options, summary: summary)
       let last = summary.evaluations.last
       context.text(
         "Trained \(steps) steps at \(fixed(summary.millisecondsPerStep, 1)) ms per step "
@@ -50,7 +48,8 @@ extension PretrainLesson {
 
     Step(
       "compression-table", reads: [datasetKey, trainedKey],
-      measures: ["uniform-bits", "unigram-bits", "bigram-bits", "trigram-bits", "minigpt-bits", "compression-ordering"]
+      measures: ["uniform-bits", "unigram-bits", "bigram-bits", "trigram-bits", "minigpt-bits", "compression-ordering",
+                 "bigram-val-loss", "trained-beats-bigram"]
     ) { context in
       let data = try context.require(datasetKey)
       let trained = try context.require(trainedKey)
@@ -61,7 +60,7 @@ extension PretrainLesson {
         let counts = try NGramModel(order: order, dataset: data)   // counted on the training split
         nats[name] = try counts.averageLoss(on: held)
       }
-      nats["MiniGPT"] = try heldOutLoss(of: trained.model, on: held)
+      nats["MiniGPT"] = try trained.makeModel().averageLoss(on: held)
       // lesson:end
       let names = ["uniform", "unigram", "bigram", "trigram", "MiniGPT"]
       let bits = names.map { nats[$0]! / log(2) }
@@ -72,29 +71,10 @@ extension PretrainLesson {
       for (name, value) in zip(names, bits) { context.measure("\(name.lowercased())-bits", value) }
       let decreasing = zip(bits, bits.dropFirst()).allSatisfy { $1 < $0 }
       context.measure("compression-ordering", decreasing, detail: bits.map { fixed($0, 3) }.joined(separator: " > "))
+      // Section 8 compares the trained model with the bigram on the same held-out text.
+      let (transformer, bigram) = (nats["MiniGPT"]!, nats["bigram"]!)
+      context.measure("bigram-val-loss", bigram)
+      context.measure("trained-beats-bigram", transformer < bigram, detail: "MiniGPT \(fixed(transformer, 3)) vs bigram \(fixed(bigram, 3)) nats on val")
     }
-  }
-
-  /// Mean next-token loss over a token sequence, in nats per character.
-  ///
-  /// The sequence is cut into windows of T + 1 tokens overlapping by one, so every token after
-  /// the first is predicted exactly once (from the start of its window), as the n-gram
-  /// models' average over the same tokens.
-  static func heldOutLoss(of model: MiniGPT, on tokens: TokenStore) throws -> Double {
-    let t = model.config.contextLength
-    let windowsPerPass = 32
-    var (total, graded) = (0.0, 0)
-    for first in stride(from: 0, to: tokens.count - 1, by: t * windowsPerPass) {
-      let starts = stride(from: first, to: min(tokens.count - 1, first + t * windowsPerPass), by: t)
-      // Windows of a pass share one length; the short tail window goes on its own.
-      for group in [starts.filter { $0 + t < tokens.count }, starts.filter { $0 + t >= tokens.count }] where !group.isEmpty {
-        let length = min(t, tokens.count - 1 - group[0])
-        let inputs = group.flatMap { tokens[$0 ..< $0 + length] }, targets = group.flatMap { tokens[$0 + 1 ... $0 + length] }
-        guard let loss = try model.forward(inputs: inputs, targets: targets, batchSize: group.count) else { continue }
-        total += Double(loss) * Double(model.scoredPositions)
-        graded += model.scoredPositions
-      }
-    }
-    return total / Double(max(graded, 1))
   }
 }

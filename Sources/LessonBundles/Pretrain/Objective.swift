@@ -27,8 +27,9 @@ extension PretrainLesson {
       let config = try modelConfig(data, context: T)                 // d = 128, L = 4, h = 4
       let model = try MiniGPT(config: config, seed: context.seed)     // random weights
       let batch = try data.batch(split: .train, size: B, context: T, using: &rng)
-      let loss = try model.forward(batch)          // mean next-token cross-entropy
-      let nll = try model.positionLosses()         // (B, T): −log p(target) at each position
+      let pass = try model.forwardPass(batch)      // one forward pass over the B windows
+      let loss = try pass.loss                     // mean next-token cross-entropy
+      let nll = try pass.positionLosses()          // (B, T): −log p(target) at each position
       let perplexity = exp(Double(loss))
       // lesson:end
       let meanNLL = nll.values.reduce(0.0) { $0 + Double($1) } / Double(nll.values.count)
@@ -42,9 +43,9 @@ extension PretrainLesson {
         "loss-is-mean-nll", abs(meanNLL - Double(loss)) <= 1e-5 * Double(loss),
         detail: "mean \(fixed(meanNLL, 6)), loss \(fixed(Double(loss), 6))")
       context.measure("untrained-perplexity", perplexity)
-      context.measure("examples-per-step", model.scoredPositions)  // what the loss averaged over, not B·T
+      context.measure("examples-per-step", pass.scoredPositions)  // what the loss averaged over, not B·T
       // 4×10⁹ tokens cut into windows of T + 1 that overlap by one, each graded as this batch's windows were.
-      context.measure("corpus-examples", (4_000_000_000 - 1) / T * (model.scoredPositions / batch.size))
+      context.measure("corpus-examples", (4_000_000_000 - 1) / T * (pass.scoredPositions / batch.size))
     }
   }
 }

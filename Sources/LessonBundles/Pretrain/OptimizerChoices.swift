@@ -66,20 +66,18 @@ extension PretrainLesson {
     }
 
     Step("clip-grad-norm", parameters: [clipNorm, largeNorm, smallNorm], measures: ["clip-large-gradient", "clip-small-gradient"]) { context in
-      let maxNorm = Float(context[clipNorm])
-      let large = gradient(ofNorm: Float(context[largeNorm]), count: 1000)
-      let small = gradient(ofNorm: Float(context[smallNorm]), count: 1000)
-      var clippedLarge = large, clippedSmall = small
-      let normLarge = GradientClipping.clip(&clippedLarge, maxNorm: maxNorm)
-      let normSmall = GradientClipping.clip(&clippedSmall, maxNorm: maxNorm)
+      // An outsized gradient and an ordinary one, each clipped at `clip`: (norm before, norm after, same direction).
+      let clipped = [context[largeNorm], context[smallNorm]].map { target in
+        let gradient = gradient(ofNorm: Float(target), count: 1000)
+        var clipped = gradient
+        let before = GradientClipping.clip(&clipped, maxNorm: Float(context[clipNorm]))
+        return (before, GradientClipping.norm(clipped), sameDirection(gradient, clipped))
+      }
       context.table(
         "clipping at \(context[clipNorm])", headers: ["norm before", "norm after", "same direction"],
-        rows: [
-          [fixed(Double(normLarge), 3), fixed(Double(norm(clippedLarge)), 3), "\(sameDirection(large, clippedLarge))"],
-          [fixed(Double(normSmall), 3), fixed(Double(norm(clippedSmall)), 3), "\(sameDirection(small, clippedSmall))"],
-        ])
-      context.measure("clip-large-gradient", Double(norm(clippedLarge)))
-      context.measure("clip-small-gradient", Double(norm(clippedSmall)))
+        rows: clipped.map { [fixed(Double($0.0), 3), fixed(Double($0.1), 3), "\($0.2)"] })
+      context.measure("clip-large-gradient", Double(clipped[0].1))
+      context.measure("clip-small-gradient", Double(clipped[1].1))
     }
   }
 
@@ -101,16 +99,12 @@ extension PretrainLesson {
   static func gradient(ofNorm target: Float, count: Int) -> [Float] {
     var rng = SeededGenerator(seed: 50)
     let raw = (0..<count).map { _ in rng.normal() }
-    let scale = target / norm(raw)
+    let scale = target / GradientClipping.norm(raw)
     return raw.map { $0 * scale }
-  }
-
-  static func norm(_ values: [Float]) -> Float {
-    values.withUnsafeBufferPointer { GradientClipping.norm($0) }
   }
 
   static func sameDirection(_ a: [Float], _ b: [Float]) -> Bool {
     let dot = zip(a, b).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-    return abs(dot / (Double(norm(a)) * Double(norm(b))) - 1) < 1e-5
+    return abs(dot / (Double(GradientClipping.norm(a)) * Double(GradientClipping.norm(b))) - 1) < 1e-5
   }
 }

@@ -45,11 +45,8 @@ enum PretrainLesson {
   static let datasetKey = StateKey<CharDataset>("pretrain.dataset")
   static let trainedKey = StateKey<TrainedRun>("pretrain.trained")
 
-  /// The lesson's model shape (`MiniGPTConfig.lesson`) with a context of `context` tokens.
+  /// The lesson's model shape (`MiniGPTConfig.lesson`) for the corpus, with a context of `context` tokens.
   static func modelConfig(_ data: CharDataset, context: Int) throws -> MiniGPTConfig {
-    let shape = try MiniGPTConfig.lesson(vocabSize: data.tokenizer.vocabularySize)
-    return try MiniGPTConfig(
-      vocabSize: shape.vocabSize, contextLength: context, embeddingSize: shape.embeddingSize,
-      layerCount: shape.layerCount, headCount: shape.headCount)
+    try .lesson(vocabSize: data.tokenizer.vocabularySize, contextLength: context)
   }
 }

@@ -58,7 +58,7 @@ extension PretrainLesson {
         "the same windows as text", headers: ["start", "x", "y"],
         rows: (0..<small.size).map { b in
           let row = b * small.context ..< (b + 1) * small.context
-          return [grouped(small.starts[b]), visibleText(small.inputs[row], tokenizer), visibleText(small.targets[row], tokenizer)]
+          return [grouped(small.starts[b]), tokenizer.visibleText(small.inputs[row]), tokenizer.visibleText(small.targets[row])]
         })
     }
   }
@@ -66,10 +66,5 @@ extension PretrainLesson {
   /// The share of tokens two windows of `length` starting at `a` and `b` have in common.
   static func overlap(_ a: Int, _ b: Int, length: Int) -> Double {
     Double(max(0, length - abs(a - b))) / Double(length)
-  }
-
-  /// Tokens as text with whitespace made visible.
-  static func visibleText(_ ids: ArraySlice<TokenID>, _ tokenizer: CharTokenizer) -> String {
-    ids.map { tokenizer.visible($0) }.joined()
   }
 }

@@ -33,8 +33,7 @@ extension PretrainLesson {
         ])
       context.measure("targets-are-shifted", shifted, detail: "checked \(grouped(batch.size * batch.context)) positions")
       let model = try MiniGPT(config: try modelConfig(data, context: batch.context), seed: context.seed)
-      _ = try model.forward(batch)
-      let shape = try model.logits().shape
+      let shape = try model.forwardPass(batch).logits().shape
       context.text(
         "logits \(shape) are read as \(grouped(shape[0] * shape[1])) rows of \(shape[2]) scores; "
           + "the targets as \(grouped(shape[0] * shape[1])) class ids; the loss is the mean of the rows' −log softmax.")

@@ -11,28 +11,20 @@ extension PretrainLesson {
   @LessonBundleBuilder static var trainingLoop: [BundleEntry] {
     Step(
       "training-report", reads: [datasetKey, trainedKey], parameters: [temperature, trainingSteps],
-      measures: [
-        "total-parameters", "non-embedding-parameters", "block-parameters", "trained-val-loss", "bigram-val-loss",
-        "trained-beats-bigram", "no-divergence",
-      ]
+      measures: ["total-parameters", "non-embedding-parameters", "block-parameters", "trained-val-loss", "no-divergence"]
     ) { context in
       let data = try context.require(datasetKey)
       let trained = try context.require(trainedKey)
-      let (losses, evaluations) = (trained.history.losses, trained.history.evaluations)
+      let (losses, evaluations) = (trained.record.losses, trained.record.evaluations)
       let trainSeries = ChartSeries("train (per step)", values: losses.map(Double.init))
       let valSeries = ChartSeries("val (estimate)", points: evaluations.map { (x: Double($0[0]), y: Double($0[2])) })
-      context.chart(.lines([trainSeries, valSeries], xLabel: "step", yLabel: "loss (nats)", title: "training loss"))
-      if let directory = context.plotDirectory {
-        let path = URL(fileURLWithPath: directory).appendingPathComponent("pretrain-loss.svg").path
-        try SVGChart.writeLineChart(
-          [trainSeries, valSeries], to: path, title: "MiniGPT training loss", xLabel: "step", yLabel: "loss (nats)")
-        context.text("Loss curve written to \(path).")
-      }
+      let curves = Chart.lines([trainSeries, valSeries], xLabel: "step", yLabel: "loss (nats)", title: "MiniGPT training loss")
+      try context.chart(curves, plotFile: "pretrain-loss.svg")
       context.table(
         "loss estimates", headers: ["step", "train", "val"],
         rows: evaluations.map { [grouped(Int($0[0])), fixed(Double($0[1]), 3), fixed(Double($0[2]), 3)] })
       // lesson:begin training-report
-      let model = trained.model
+      let model = try trained.makeModel()
       let untrained = try MiniGPT(config: model.config, seed: context.seed)   // the weights training started from
       let (tau, tokenizer) = (Float(context[temperature]), data.tokenizer)
       let before = try continuation(of: samplePrompt, by: untrained, tokenizer: tokenizer, temperature: tau, seed: context.seed)
@@ -51,10 +43,6 @@ extension PretrainLesson {
       context.measure("non-embedding-parameters", model.nonEmbeddingParameterCount)
       context.measure("block-parameters", block)
       context.measure("trained-val-loss", Double(evaluations.last?[2] ?? .nan))
-      let bigram = try NGramModel(order: 2, dataset: data).averageLoss(on: data.tokens(.val))
-      let transformer = try heldOutLoss(of: model, on: data.tokens(.val))
-      context.measure("bigram-val-loss", bigram)
-      context.measure("trained-beats-bigram", transformer < bigram, detail: "MiniGPT \(fixed(transformer, 3)) vs bigram \(fixed(bigram, 3)) nats on val")
       context.measure(
         "no-divergence", losses.allSatisfy(\.isFinite) && losses.count == context[trainingSteps],
         detail: "\(losses.count) steps, largest loss \(fixed(Double(losses.max() ?? .nan), 3))")

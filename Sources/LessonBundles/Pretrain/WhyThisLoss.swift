@@ -22,15 +22,13 @@ extension PretrainLesson {
       let model = try MiniGPT(config: try modelConfig(data, context: batch.context), seed: context.seed)
       // lesson:begin causal-vs-masked
       // Causal: every position's target is the next token.
-      _ = try model.forward(batch)
-      let causal = model.scoredPositions
+      let causal = try model.forwardPass(batch).scoredPositions
       // Masked (BERT-style): only the 15% of positions hidden behind [MASK] carry a target.
       var maskedTargets = [TokenID](repeating: ignoreIndex, count: batch.inputs.count)
       for i in maskedTargets.indices where rng.uniformFloat() < maskedLanguageModelRate {
         maskedTargets[i] = batch.inputs[i]
       }
-      _ = try model.forward(inputs: batch.inputs, targets: maskedTargets, batchSize: batch.size)
-      let masked = model.scoredPositions
+      let masked = try model.forwardPass(inputs: batch.inputs, targets: maskedTargets, batchSize: batch.size).scoredPositions
       // lesson:end
       context.table(
         "positions graded in one batch of \(batch.size) × \(batch.context)", headers: ["objective", "graded positions", "share"],

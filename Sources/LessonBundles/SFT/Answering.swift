@@ -32,8 +32,7 @@ extension SFTLesson {
       let prompt = try tokenizer.encode(question.templatedPrompt)
       let reply = tokenizer.decode(try model.generate(prompt: prompt, count: 3, greedy: true))
       replies.append(String(reply.prefix { $0 != Character(ChatTemplate.responseEnd) }))
-      _ = try model.forward(inputs: prompt, targets: nil, batchSize: 1)
-      let p = MiniGPT.samplingDistribution(logits: try model.logits(batch: 0, position: prompt.count - 1), temperature: 1, topK: nil)
+      let p = try model.nextTokenProbabilities(after: prompt)
       digitProbability += digits.reduce(0.0) { $0 + Double(p[Int($1)]) } / Double(questions.count)
     }
     return AnswerReport(questions: questions, replies: replies, digitProbability: digitProbability)

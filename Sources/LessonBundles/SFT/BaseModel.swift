@@ -67,13 +67,14 @@ extension SFTLesson {
       let unigram = try NGramModel(order: 1, dataset: corpus).averageLoss(on: corpus.tokens(.val))
       let prompt = try corpus.tokenizer.encode("To be")
       let sample = try model.generate(prompt: prompt, count: 80, temperature: 0.8, seed: context.seed)
-      context.text("Pretrained \(base.record.losses.count) steps: train loss \(fixed(Double(base.record.trainLoss), 3)), "
-        + "val loss \(fixed(Double(base.record.valLoss), 3)) nats per character (unigram: \(fixed(unigram, 3))).")
+      let (trainLoss, valLoss) = base.finalLoss
+      context.text("Pretrained \(base.record.losses.count) steps: train loss \(fixed(Double(trainLoss), 3)), "
+        + "val loss \(fixed(Double(valLoss), 3)) nats per character (unigram: \(fixed(unigram, 3))).")
       context.text("A sample from \"To be\":\nTo be" + corpus.tokenizer.decode(sample))
-      context.measure("sft-batch-size", base.record.batchRows)
-      context.measure("sft-base-val-loss", Double(base.record.valLoss))
-      context.measure("sft-base-below-unigram", Double(base.record.valLoss) < unigram,
-        detail: "val \(fixed(Double(base.record.valLoss), 3)) vs unigram \(fixed(unigram, 3)) nats")
+      context.measure("sft-batch-size", base.record.windowsPerStep)
+      context.measure("sft-base-val-loss", Double(valLoss))
+      context.measure("sft-base-below-unigram", Double(valLoss) < unigram,
+        detail: "val \(fixed(Double(valLoss), 3)) vs unigram \(fixed(unigram, 3)) nats")
     }
   }
 }

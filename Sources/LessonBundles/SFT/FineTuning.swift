@@ -6,7 +6,7 @@ import Pretraining
 
 extension SFTLesson {
   // lesson:begin sft-fine-tune
-  static func fineTune(_ base: TrainedModel, on data: AdditionData, masksPrompt: Bool, in context: StepContext) throws -> TrainedModel {
+  static func fineTune(_ base: TrainedRun, on data: AdditionData, masksPrompt: Bool, in context: StepContext) throws -> TrainedRun {
     let model = try base.makeModel()                                   // start from the pretrained weights
     let phase = masksPrompt ? "fine-tuning" : "fine-tuning without the mask"
     return try train(model, data.tokenizer, steps: context[fineTuningSteps], phase: phase, in: context) { split, rng in
@@ -31,8 +31,8 @@ extension SFTLesson {
       context.measure("sft-same-options", base.record.recipe == tuned.record.recipe,
         detail: "pretraining: \(base.record.recipe); fine-tuning: \(tuned.record.recipe)")
       context.measure("sft-first-response-loss", Double(tuned.record.losses.first ?? .nan))
-      context.measure("sft-fine-tuning-batch", tuned.record.batchRows)
-      context.measure("sft-final-held-out-loss", Double(tuned.record.valLoss))
+      context.measure("sft-fine-tuning-batch", tuned.record.windowsPerStep)
+      context.measure("sft-final-held-out-loss", Double(tuned.finalLoss.val))
     }
 
     Step(
@@ -94,8 +94,7 @@ extension SFTLesson {
     let rows = Array(data.heldOut.indices), context = model.config.contextLength
     let full = try data.pairs(.val, masksPrompt: false).batch(rows: rows, context: context)
     let graded = try data.pairs(.val).batch(rows: rows, context: context).targets
-    _ = try model.forward(full)
-    let nll = try model.positionLosses().values
+    let nll = try model.forwardPass(full).positionLosses().values
     func mean(_ positions: [Int]) -> Double { positions.reduce(0.0) { $0 + Double(nll[$1]) } / Double(max(positions.count, 1)) }
     return (mean(full.targets.indices.filter { full.targets[$0] != ignoreIndex && graded[$0] == ignoreIndex }),
             mean(graded.indices.filter { graded[$0] != ignoreIndex }))

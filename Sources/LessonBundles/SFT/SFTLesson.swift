@@ -53,12 +53,12 @@ enum SFTLesson {
   static func train(
     _ model: MiniGPT, _ tokenizer: CharTokenizer, steps: Int, phase: String, in context: StepContext,
     batches: @escaping BatchSource
-  ) throws -> TrainedModel {
+  ) throws -> TrainedRun {
     let options = trainingOptions(steps: steps, peak: context[learningRate], seed: context.seed)
     let bar = TrainingProgressView(total: steps, label: phase, context: context)
     let summary = try Trainer(model: model, options: options).run(nextBatch: batches, progress: bar.report)
     bar.finish()
-    return try TrainedModel(model, tokenizer, options: options, summary: summary)
+    return try TrainedRun(model, tokenizer: tokenizer, options: options, summary: summary)
   }
   // lesson:end
 
@@ -66,7 +66,7 @@ enum SFTLesson {
 
   static let corpusKey = StateKey<CharDataset>("sft.corpus")
   static let dataKey = StateKey<AdditionData>("sft.data")
-  static let baseKey = StateKey<TrainedModel>("sft.base")
-  static let fineTunedKey = StateKey<TrainedModel>("sft.fine-tuned")
-  static let unmaskedKey = StateKey<TrainedModel>("sft.unmasked")
+  static let baseKey = StateKey<TrainedRun>("sft.base")
+  static let fineTunedKey = StateKey<TrainedRun>("sft.fine-tuned")
+  static let unmaskedKey = StateKey<TrainedRun>("sft.unmasked")
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 // MARK: - Step context
 
 /// What a running step sees: its settings, the state it declared, the lesson seed and the report
@@ -135,6 +137,16 @@ public final class StepContext {
 
   /// Reports a chart (lines, bars or heat map).
   public func chart(_ c: Chart) { output.append(.chart(c)) }
+
+  /// Reports a chart and, when the run has a ``plotDirectory`` (`--plots DIR`), also writes it
+  /// there as the SVG document `file`, saying where.
+  public func chart(_ c: Chart, plotFile file: String) throws {
+    chart(c)
+    guard let plotDirectory else { return }
+    let path = URL(fileURLWithPath: plotDirectory).appendingPathComponent(file).path
+    try SVGChart.write(c, to: path)
+    text("Chart written to \(path).")
+  }
 
   /// Reports an interactive widget for the HTML page (the terminal shows its summary).
   public func widget(_ w: Widget) { output.append(.widget(w)) }

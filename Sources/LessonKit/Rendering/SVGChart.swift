@@ -132,6 +132,11 @@ public enum SVGChart {
       lineChart(series, title: title, xLabel: xLabel, yLabel: yLabel, width: width, height: height), to: path)
   }
 
+  /// Writes any chart as a standalone SVG document to `path` atomically (what `--plots` writes).
+  public static func write(_ chart: Chart, to path: String) throws {
+    try AtomicFile.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg(chart), to: path)
+  }
+
   // MARK: - Bars
 
   /// Horizontal bars, one per label, scaled to the largest value, each with its value printed.

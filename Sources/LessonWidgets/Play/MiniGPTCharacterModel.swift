@@ -34,8 +34,6 @@ public final class MiniGPTCharacterModel: NextCharacterModel, @unchecked Sendabl
     guard let ids = try? tokenizer.encode(String(String.UnicodeScalarView(context))) else {
       return [Double](repeating: 1 / Double(vocabulary.count), count: vocabulary.count)
     }
-    _ = try model.forward(inputs: ids, targets: nil, batchSize: 1)
-    let logits = try model.logits(batch: 0, position: ids.count - 1)
-    return MiniGPT.samplingDistribution(logits: logits, temperature: 1, topK: nil).map(Double.init)
+    return try model.nextTokenProbabilities(after: ids).map(Double.init)
   }
 }

@@ -87,6 +87,11 @@ public struct CharTokenizer: Sendable, Equatable {
     return Self.visible(scalars[Int(id)])
   }
 
+  /// Tokens as one printable string, each rendered by ``visible(_:)-(TokenID)``.
+  public func visibleText(_ ids: some Sequence<TokenID>) -> String {
+    ids.map { visible($0) }.joined()
+  }
+
   /// A printable rendering of one scalar (see ``visible(_:)-(TokenID)``).
   public static func visible(_ scalar: Unicode.Scalar) -> String {
     switch scalar {

@@ -24,15 +24,15 @@ public final class MiniGPT {
   /// Whether per-phase timing is on (MiniGPT+Profiling in PhaseProfile.swift).
   var profiling = false
 
-  /// Windows (B) and positions (T) of the last forward pass.
-  public private(set) var batchSize = 0
-  /// Positions per window (T) of the last forward pass.
-  public private(set) var time = 0
-  /// Mean loss of the last forward pass with targets, or nil.
-  public private(set) var loss: Float?
-  /// Positions that were scored (target ≠ ignoreIndex) in the last forward pass.
-  public private(set) var scoredPositions = 0
-  private var readyForBackward = false
+  // What the activation buffers hold now: the shape and scored positions of the latest forward
+  // pass. backward() differentiates that pass; a ``ForwardPass`` reads it only while `passes`
+  // still equals its own number.
+  private(set) var batchSize = 0
+  private(set) var time = 0
+  private(set) var scoredPositions = 0
+  private var hasTargets = false
+  /// Forward passes run so far; a ``ForwardPass`` carries the count at its own run.
+  private(set) var passes: UInt64 = 0
 
   /// Creates a model with nanoGPT's initialization drawn from `seed`.
   ///
@@ -74,26 +74,39 @@ public final class MiniGPT {
     layout.entries.map { ($0.name, $0.shape, $0.offset) }
   }
 
-  // MARK: - Threads
-
   // MARK: - Forward
 
-  /// Runs the model on a batch and returns the mean cross-entropy over its scored positions.
+  /// Runs the model on a batch and returns the mean cross-entropy over its scored positions: the
+  /// training objective. For the pass's logits, losses or attention, use ``forwardPass(_:)``.
   public func forward(_ batch: TokenBatch) throws -> Float {
-    guard let loss = try forward(inputs: batch.inputs, targets: batch.targets, batchSize: batch.size) else {
+    guard let loss = try run(inputs: batch.inputs, targets: batch.targets, batchSize: batch.size) else {
       throw ModelError.noTargets
     }
     return loss
   }
 
-  /// Runs the model on `batchSize` windows of `inputs.count / batchSize` tokens.
+  /// Runs the model on a batch and returns what the pass computed (loss, logits, attention).
+  public func forwardPass(_ batch: TokenBatch) throws -> ForwardPass {
+    try forwardPass(inputs: batch.inputs, targets: batch.targets, batchSize: batch.size)
+  }
+
+  /// Runs the model on `batchSize` windows of `inputs.count / batchSize` tokens and returns what
+  /// the pass computed; without targets it has logits and attention but no loss.
   ///
-  /// - Returns: the mean loss over positions whose target is not ``ignoreIndex`` (0 when none
-  ///   are scored), or nil without targets.
   /// - Throws: ``ModelError`` for empty or ragged batches, windows longer than the context, or
   ///   tokens outside the vocabulary.
   @discardableResult
-  public func forward(inputs: [TokenID], targets: [TokenID]?, batchSize: Int) throws -> Float? {
+  public func forwardPass(inputs: [TokenID], targets: [TokenID]?, batchSize: Int) throws -> ForwardPass {
+    let loss = try run(inputs: inputs, targets: targets, batchSize: batchSize)
+    return ForwardPass(
+      model: self, number: passes, batchSize: batchSize, time: self.time, loss: loss, scoredPositions: scoredPositions)
+  }
+
+  /// The forward pass itself: validates, fills each worker's share and runs the workers.
+  ///
+  /// - Returns: the mean loss over positions whose target is not ``ignoreIndex`` (0 when none
+  ///   are scored), or nil without targets.
+  private func run(inputs: [TokenID], targets: [TokenID]?, batchSize: Int) throws -> Float? {
     guard batchSize >= 1, !inputs.isEmpty else { throw ModelError.emptyBatch }
     guard inputs.count % batchSize == 0 else {
       throw ModelError.shapeMismatch("\(inputs.count) input tokens do not split into \(batchSize) equal windows")
@@ -142,12 +155,12 @@ public final class MiniGPT {
       let replica = replicas[worker]
       replica.forward(parameters: parameters.base, batch: replica.batch, time: time, computeLoss: computeLoss)
     }
+    passes &+= 1
     self.batchSize = batchSize
     self.time = time
+    hasTargets = computeLoss
     guard computeLoss else {
-      loss = nil
       scoredPositions = 0
-      readyForBackward = false
       return nil
     }
     var sum: Double = 0
@@ -157,10 +170,7 @@ public final class MiniGPT {
       scored += replicas[worker].scoredCount
     }
     scoredPositions = scored
-    let mean = scored > 0 ? Float(sum / Double(scored)) : 0
-    loss = mean
-    readyForBackward = true
-    return mean
+    return scored > 0 ? Float(sum / Double(scored)) : 0
   }
 
   /// Rows of the batch that worker `worker` takes: as equal as possible, earlier workers first.
@@ -196,18 +206,18 @@ public final class MiniGPT {
   ///
   /// Gradients add up across calls, as in PyTorch; call ``zeroGradients()`` between steps.
   public func backward() throws {
-    guard readyForBackward else { throw ModelError.noForwardPass }
+    guard hasTargets else { throw ModelError.noForwardPass }
     backward(lossScale: scoredPositions > 0 ? 1 / Float(scoredPositions) : 0, windowScales: nil)
   }
 
   /// Accumulates dLoss/dθ into ``gradients`` for a loss over whole windows, given dLoss/d(log p)
-  /// for each window's ``sequenceLogProbabilities(into:)`` of the last forward pass.
+  /// for each window's ``ForwardPass/sequenceLogProbabilities(into:)`` of the last forward pass.
   ///
   /// `logProbabilityGradients` holds one value per window (B). Since log p(window) = −Σ NLL over
   /// its scored positions, each position's loss gets the weight −gradient[b]: the same kernels as
   /// ``backward()``, with a weight per window instead of one mean over the batch.
   public func backward(logProbabilityGradients: UnsafePointer<Float>) throws {
-    guard readyForBackward else { throw ModelError.noForwardPass }
+    guard hasTargets else { throw ModelError.noForwardPass }
     backward(lossScale: -1, windowScales: logProbabilityGradients)
   }
 
@@ -246,10 +256,10 @@ public final class MiniGPT {
     gradients.zero()
   }
 
-  // MARK: - Reading results
+  // MARK: - Reading the buffers (through a ForwardPass)
 
-  private func locate(batch b: Int) throws -> (replica: GPTNetwork, row: Int) {
-    guard batchSize > 0 else { throw ModelError.noForwardPass }
+  /// The worker holding batch row `b` of the latest pass, and the row within its share.
+  func locate(batch b: Int) throws -> (replica: GPTNetwork, row: Int) {
     guard b >= 0 && b < batchSize else {
       throw ModelError.indexOutOfRange("batch row \(b) of \(batchSize)")
     }
@@ -262,49 +272,9 @@ public final class MiniGPT {
     throw ModelError.indexOutOfRange("batch row \(b)")
   }
 
-  /// The logits of the last forward pass, shape (B, T, V).
-  public func logits() throws -> Tensor {
-    guard batchSize > 0 else { throw ModelError.noForwardPass }
-    let v = config.vocabSize
-    var values: [Float] = []
-    values.reserveCapacity(batchSize * time * v)
-    for b in 0..<batchSize {
-      let (replica, row) = try locate(batch: b)
-      values.append(contentsOf: UnsafeBufferPointer(start: replica.logits + row * time * v, count: time * v))
-    }
-    return Tensor(uncheckedShape: [batchSize, time, v], values: values)
-  }
-
-  /// The V logits at one (window, position) of the last forward pass.
-  public func logits(batch b: Int, position t: Int) throws -> [Float] {
-    let (replica, row) = try locate(batch: b)
-    guard t >= 0 && t < time else { throw ModelError.indexOutOfRange("position \(t) of \(time)") }
-    let v = config.vocabSize
-    return Array(UnsafeBufferPointer(start: replica.logits + (row * time + t) * v, count: v))
-  }
-
-  /// Per-position negative log-likelihood of the last forward pass with targets, shape (B, T).
-  ///
-  /// Positions whose target is ``ignoreIndex`` hold 0.
-  public func positionLosses() throws -> Tensor {
-    guard loss != nil else { throw ModelError.noTargets }
-    var values: [Float] = []
-    values.reserveCapacity(batchSize * time)
-    for b in 0..<batchSize {
-      let (replica, row) = try locate(batch: b)
-      values.append(contentsOf: UnsafeBufferPointer(start: replica.losses + row * time, count: time))
-    }
-    return Tensor(uncheckedShape: [batchSize, time], values: values)
-  }
-
-  /// Writes, for each window b of the last forward pass with targets, log p(its scored targets):
-  /// −Σ_t NLL over the positions whose target is not ``ignoreIndex``.
-  ///
-  /// With the prompt masked (``ChatTemplate/example(prompt:response:tokenizer:)``) this is the
-  /// log-probability of the whole response given the prompt, from the same next-token loss.
-  /// `output` must hold ``batchSize`` values.
-  public func sequenceLogProbabilities(into output: UnsafeMutablePointer<Float>) throws {
-    guard loss != nil else { throw ModelError.noTargets }
+  /// Writes −Σ_t NLL over each window's scored positions of the latest pass: the allocation-free
+  /// reading ``PreferenceObjective`` makes inside a training step, right after its own pass.
+  func writeSequenceLogProbabilities(into output: UnsafeMutablePointer<Float>) {
     var b = 0
     for worker in 0..<workerCount {
       let replica = replicas[worker]
@@ -316,28 +286,6 @@ public final class MiniGPT {
         b &+= 1
       }
     }
-  }
-
-  /// ``sequenceLogProbabilities(into:)`` as an array of ``batchSize`` values (for inspection, not hot paths).
-  public func sequenceLogProbabilities() throws -> [Float] {
-    guard loss != nil else { throw ModelError.noTargets }
-    let values = FloatSlab(count: batchSize)
-    try sequenceLogProbabilities(into: values.base)
-    return values.toArray()
-  }
-
-  /// One head's attention probabilities from the last forward pass, shape (T, T): row t is how
-  /// position t spreads its attention over positions 0...t (entries above the diagonal are 0).
-  public func attentionWeights(layer: Int, batch b: Int, head: Int) throws -> Tensor {
-    guard layer >= 0 && layer < config.layerCount else {
-      throw ModelError.indexOutOfRange("layer \(layer) of \(config.layerCount)")
-    }
-    guard head >= 0 && head < config.headCount else {
-      throw ModelError.indexOutOfRange("head \(head) of \(config.headCount)")
-    }
-    let (replica, row) = try locate(batch: b)
-    let base = replica.blocks[layer].attention + (row * config.headCount + head) * time * time
-    return Tensor(uncheckedShape: [time, time], values: Array(UnsafeBufferPointer(start: base, count: time * time)))
   }
 
   // MARK: - Named parameters

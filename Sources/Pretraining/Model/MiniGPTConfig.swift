@@ -32,9 +32,9 @@ public struct MiniGPTConfig: Sendable, Equatable, Hashable, Codable {
     try validate()
   }
 
-  /// The lesson's model: d = 128, L = 4, h = 4, T = 64, for the given vocabulary.
-  public static func lesson(vocabSize: Int) throws -> MiniGPTConfig {
-    try MiniGPTConfig(vocabSize: vocabSize, contextLength: 64, embeddingSize: 128, layerCount: 4, headCount: 4)
+  /// The lesson's model: d = 128, L = 4, h = 4, T = 64 (or `contextLength`), for the given vocabulary.
+  public static func lesson(vocabSize: Int, contextLength: Int = 64) throws -> MiniGPTConfig {
+    try MiniGPTConfig(vocabSize: vocabSize, contextLength: contextLength, embeddingSize: 128, layerCount: 4, headCount: 4)
   }
 
   /// Checks every field; decoded configurations should call this before use.

@@ -7,6 +7,7 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
   case targetOutOfRange(target: TokenID, index: Int, vocabSize: Int)
   case noForwardPass
   case noTargets
+  case staleForwardPass
   case unknownParameter(String)
   case indexOutOfRange(String)
   case invalidThreadCount(Int)
@@ -27,6 +28,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
       return "backward() needs a forward pass with targets first"
     case .noTargets:
       return "this forward pass had no targets, so there is no loss to differentiate"
+    case .staleForwardPass:
+      return "the model has run another forward pass since this one; read a pass's outputs before running the model again"
     case .unknownParameter(let name):
       return "no parameter named '\(name)'"
     case .indexOutOfRange(let detail):

@@ -25,6 +25,11 @@ public enum GradientClipping {
     return Float(sum.squareRoot())
   }
 
+  /// The L2 norm of an array (``norm(_:)-(UnsafeBufferPointer<Float>)``).
+  public static func norm(_ values: [Float]) -> Float {
+    values.withUnsafeBufferPointer { norm($0) }
+  }
+
   /// Scales `gradients` so their global norm is at most `maxNorm`; returns the norm before clipping.
   ///
   /// As PyTorch: the scale is maxNorm / (norm + 1e-6), applied only when that is below 1.

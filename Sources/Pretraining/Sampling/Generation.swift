@@ -37,9 +37,7 @@ extension MiniGPT {
     var produced: [TokenID] = []
     produced.reserveCapacity(count)
     for _ in 0..<count {
-      let window = Array(context.suffix(config.contextLength))
-      try forward(inputs: window, targets: nil, batchSize: 1)
-      let logits = try self.logits(batch: 0, position: window.count - 1)
+      let logits = try nextTokenLogits(after: context)
       let next = greedy
         ? Self.argmax(logits)
         : Self.sample(logits: logits, temperature: temperature, topK: topK, generator: &generator)
@@ -47,6 +45,18 @@ extension MiniGPT {
       context.append(next)
     }
     return produced
+  }
+
+  /// The logits for the token after `context`, from one forward pass on its last T tokens.
+  public func nextTokenLogits(after context: [TokenID]) throws -> [Float] {
+    guard !context.isEmpty else { throw SamplingError.emptyPrompt }
+    let window = Array(context.suffix(config.contextLength))
+    return try forwardPass(inputs: window, targets: nil, batchSize: 1).logits(batch: 0, position: window.count - 1)
+  }
+
+  /// p(next token | context): the softmax of ``nextTokenLogits(after:)`` at temperature 1.
+  public func nextTokenProbabilities(after context: [TokenID]) throws -> [Float] {
+    Self.samplingDistribution(logits: try nextTokenLogits(after: context), temperature: 1, topK: nil)
   }
 
   /// The probabilities sampling would use for these logits (softmax of logits / temperature, top-k kept).

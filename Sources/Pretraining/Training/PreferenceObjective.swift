@@ -2,10 +2,22 @@
 /// next-token loss.
 ///
 /// A batch holds 2N windows: the N chosen responses in rows 0..<N, then the N rejected ones in
-/// the same order, each with its prompt masked, so a window's ``MiniGPT/sequenceLogProbabilities(into:)``
+/// the same order, each with its prompt masked, so a window's ``ForwardPass/sequenceLogProbabilities(into:)``
 /// is log π(response | prompt). Each forward pass scores the batch under the frozen reference and
 /// under the policy; backward sends dLoss/d(log π) into the policy alone. Every buffer is sized for
 /// the largest batch seen and reused, so a training step allocates nothing.
+/// A preference batch's DPO loss with what it is made of (``PreferenceObjective/scores(_:)``).
+public struct PreferenceScores: Sendable, Equatable {
+  /// The mean DPO loss over the pairs.
+  public var loss: Float
+  /// β·[(log π − log π_ref)(chosen) − (log π − log π_ref)(rejected)], per pair.
+  public var margins: [Float]
+  /// log π(response | prompt) of every window under the policy: the chosen responses, then the rejected ones.
+  public var policy: [Float]
+  /// The same under the reference.
+  public var reference: [Float]
+}
+
 public final class PreferenceObjective: TrainingObjective {
   /// The model being trained.
   public let policy: MiniGPT
@@ -18,8 +30,8 @@ public final class PreferenceObjective: TrainingObjective {
   private var referenceLogProbabilities = FloatSlab(count: 0)
   private var gradients = FloatSlab(count: 0)
   private var margins = FloatSlab(count: 0)
-  /// Pairs in the last forward pass (N).
-  public private(set) var pairs = 0
+  /// Pairs in the latest forward pass (N), which backward differentiates.
+  private var pairs = 0
 
   /// - Throws: ``TrainingError/invalidOptions(_:)`` when the two models differ in shape or are
   ///   the same object, or β is not a positive finite number.
@@ -42,10 +54,11 @@ public final class PreferenceObjective: TrainingObjective {
     }
     reserve(windows: batch.size)
     pairs = batch.size / 2
+    // Each model's log-probabilities are read right after its own pass (the allocation-free reading).
     _ = try reference.forward(batch)
-    try reference.sequenceLogProbabilities(into: referenceLogProbabilities.base)
+    reference.writeSequenceLogProbabilities(into: referenceLogProbabilities.base)
     _ = try policy.forward(batch)
-    try policy.sequenceLogProbabilities(into: policyLogProbabilities.base)
+    policy.writeSequenceLogProbabilities(into: policyLogProbabilities.base)
     return Float(PreferenceLoss.forward(
       margins: margins.base, policy: policyLogProbabilities.base, reference: referenceLogProbabilities.base,
       beta: beta, pairs: pairs))
@@ -56,8 +69,15 @@ public final class PreferenceObjective: TrainingObjective {
     try policy.backward(logProbabilityGradients: gradients.base)
   }
 
-  /// Each pair's reward margin from the last forward pass (for inspection, not hot paths).
-  public var lastMargins: [Float] { Array(margins.toArray().prefix(pairs)) }
+  /// The DPO loss of `batch` and what it is made of, for inspection (not hot paths).
+  public func scores(_ batch: TokenBatch) throws -> PreferenceScores {
+    let loss = try forward(batch)
+    let windows = batch.size
+    return PreferenceScores(
+      loss: loss, margins: Array(margins.toArray().prefix(pairs)),
+      policy: Array(policyLogProbabilities.toArray().prefix(windows)),
+      reference: Array(referenceLogProbabilities.toArray().prefix(windows)))
+  }
 
   /// Grows the buffers when a batch has more windows than any before it.
   private func reserve(windows: Int) {

@@ -61,6 +61,8 @@ public struct TrainingSummary: Sendable, Equatable {
   public var millisecondsPerStep: Double
   /// Tokens consumed per second at the median step time.
   public var tokensPerSecond: Double
+  /// Windows (B) in the run's training batches (of its last step; 0 for a run of no steps).
+  public var windowsPerStep: Int
 }
 
 /// Draws a batch for a split, advancing the generator.
@@ -151,6 +153,9 @@ public final class Trainer {
     var evaluations: [LossEstimate] = []
     var stepSeconds: [Double] = []
     var stepStarted: UInt64 = 0
+    /// Windows and tokens of the latest training batch.
+    var windows = 0
+    var tokens = 0
     var lastStep = 0
     var evaluatesLastStep = true
     var progress: ((TrainingProgress) -> Void)?
@@ -194,10 +199,10 @@ public final class Trainer {
     }
     let sorted = log.stepSeconds.sorted()
     let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-    let tokensPerStep = Double(model.batchSize * model.time)
     return TrainingSummary(
       losses: log.losses, evaluations: log.evaluations, stepSeconds: log.stepSeconds,
-      millisecondsPerStep: median * 1e3, tokensPerSecond: median > 0 ? tokensPerStep / median : 0)
+      millisecondsPerStep: median * 1e3, tokensPerSecond: median > 0 ? Double(log.tokens) / median : 0,
+      windowsPerStep: log.windows)
   }
 
   /// The steps themselves; `nextBatch` is the caller's source, timed as "batch" when profiling is on
@@ -214,7 +219,7 @@ public final class Trainer {
       let norm = model.clipGradientNorm(max: options.maxGradientNorm)
       try checkFinite(step: step, loss: loss, gradientNorm: norm)
       optimizer.step(model, learningRate: lr)         // AdamW
-      try record(step: step, loss: loss, gradientNorm: norm, learningRate: lr, nextBatch: nextBatch)
+      try record(step: step, batch: batch, loss: loss, gradientNorm: norm, learningRate: lr, nextBatch: nextBatch)
     }
     // lesson:end
   }
@@ -227,10 +232,11 @@ public final class Trainer {
   }
 
   /// Logs a finished step, evaluates when due and reports progress; restarts the step clock.
-  private func record(step: Int, loss: Float, gradientNorm: Float, learningRate: Float,
+  private func record(step: Int, batch: TokenBatch, loss: Float, gradientNorm: Float, learningRate: Float,
                       nextBatch: BatchSource) throws {
     let seconds = MonotonicClock.seconds(since: log.stepStarted)
-    let tokens = model.batchSize * model.time
+    let tokens = batch.size &* batch.context
+    (log.windows, log.tokens) = (batch.size, tokens)
     completedSteps = step + 1
     log.stepSeconds.append(seconds)
     log.losses.append(loss)
