@@ -262,7 +262,7 @@ final class InteractiveRun {
       env.out(TerminalControl.toRow(rows) + TerminalControl.clearLine
         + env.outStyle.apply(.dim, clipToWidth("running \(Sanitizer.clean(step.id))…  (Ctrl-C interrupts)", width - 1)))
     }
-    // A step's live status (a loss chart above its progress line) overlays the rows above the
+    // A step's live status (a chart above its progress line, say) overlays the rows above the
     // bottom one rather than scrolling the screen; the page is drawn again when the step ends.
     progressLine.bottomRow = rows
     let record = rerun ? runner.rerunStep(at: index) : runner.runStep(at: index)

@@ -8,7 +8,7 @@
 /// - `writes:` the state keys it fills for later steps,
 /// - `parameters:` the settings a learner may change (`--set`, the `e` key),
 /// - `measures:` the names of the measurements it records with `context.measure`; a claim
-///   `[4.17](check:initial-loss)` binds to the measurement of that name.
+///   `[5,050](check:sum-of-range)` binds to the measurement of that name.
 public struct Step: Sendable {
   /// The id a lesson names in `step=<id>`.
   public let id: String

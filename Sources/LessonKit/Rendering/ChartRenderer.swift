@@ -165,8 +165,8 @@ public enum ChartRenderer {
     let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
     return probabilities.indices.map { index in
       let p = probabilities[index]
-      // An absolute scale, 100% = the full bar: a flat distribution must look flat (temperature
-      // is taught by how the bars shrink), so bars are never scaled to the largest one.
+      // An absolute scale, 100% = the full bar: a flat distribution must look flat (a lesson may
+      // teach by how the bars shrink), so bars are never scaled to the largest one.
       let units = p.isFinite ? Int((min(1, max(0, p)) * Double(barWidth * 8)).rounded()) : 0
       let bar = String(repeating: "█", count: units / 8) + eighths[units % 8]
       let label = shownLabels[index]

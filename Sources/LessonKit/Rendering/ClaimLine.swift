@@ -5,7 +5,7 @@ import AtomicFiles
 /// The line `run` prints under a step for each claim above it that waited for the step, and the
 /// computed value as the learner's view shows it.
 public enum ClaimLine {
-  /// `✓ line 12, "4.17" (initial-loss): computed 4.17`; a failing one `✗ … the lesson says 4.17 · now 4.52`.
+  /// `✓ line 12, "5,050" (sum-of-range): computed 5,050`; a failing one `✗ … the lesson says 5,050 · now 5,000`.
   public static func render(_ result: CheckResult, claim: Claim, style: TerminalStyle) -> String {
     let mark = result.passed ? style.apply([.green, .bold], "✓") : style.apply([.red, .bold], "✗")
     let text = Sanitizer.clean(excerpt(claim.text, limit: 60), singleLine: true)
