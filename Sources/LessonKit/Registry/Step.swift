@@ -52,7 +52,7 @@ public struct Step: Sendable {
 }
 
 /// A derived check: a value computed from measurements that steps recorded, for the rare claim
-/// that combines several of them (a ratio of two losses, say). Most claims bind to a measurement
+/// that combines several of them (a ratio of two timings, say). Most claims bind to a measurement
 /// directly and need no `Check`.
 public struct Check: Sendable {
   /// The id a lesson names in `check:<id>`.
