@@ -31,6 +31,7 @@ let package = Package(
     .library(name: "Safetensors", targets: ["Safetensors"]),
     .library(name: "Pretraining", targets: ["Pretraining"]),
     .library(name: "LessonKit", targets: ["LessonKit"]),
+    .library(name: "LessonWidgets", targets: ["LessonWidgets"]),
     .library(name: "LessonBundles", targets: ["LessonBundles"]),
     .library(name: "LessonCommandLine", targets: ["LessonCommandLine"]),
     .library(name: "BuiltInCourse", targets: ["BuiltInCourse"]),
@@ -90,8 +91,8 @@ let package = Package(
       ]
     ),
     // Lesson 02 (preference optimization, DPO), laid out as an author's package holds a lesson:
-    // its bundle only, on the public API of LessonKit and Pretraining.
-    .target(name: "DPOLesson", dependencies: ["LessonKit", "Pretraining"]),
+    // its bundle only, on the public API of LessonKit, LessonWidgets and Pretraining.
+    .target(name: "DPOLesson", dependencies: ["LessonKit", "LessonWidgets", "Pretraining"]),
     // The course: the lessons' steps and checks.
     .target(
       name: "LessonBundles",

@@ -1,5 +1,6 @@
 import Foundation
 import LessonKit
+import LessonWidgets
 import Pretraining
 
 // MARK: - The preference-optimization lesson's bundle
@@ -63,9 +64,9 @@ public enum DPOLesson {
     let schedule = LearningRateSchedule.warmupCosine(peak: Float(peak), minimum: Float(peak) / 10, warmupSteps: steps / 20, decaySteps: steps)
     let options = TrainingOptions(steps: steps, schedule: schedule, seed: context.seed)   // AdamW, clip 1.0
     let trainer = try Trainer(model: model, options: options, objective: objective)      // nil: next-token loss
-    return try trainer.run(nextBatch: batches) { progress in
-      if progress.step % 100 == 0 { context.progress("\(phase): step \(progress.step)/\(steps)  loss \(NumberFormat.fixed(Double(progress.loss), 3))") }
-    }
+    let view = TrainingProgressView(total: steps, label: phase, context: context)       // loss chart + progress line
+    defer { view.finish() }
+    return try trainer.run(nextBatch: batches) { view.report($0) }
   }
   // lesson:end
 }

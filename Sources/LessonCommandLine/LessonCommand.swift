@@ -43,15 +43,19 @@ public struct LessonCommand: ParsableCommand {
   ///   - arguments: the arguments after the program name; nil = the process's own.
   ///
   /// `bundles` is evaluated only after the CPU check: bundle code is compiled for the vector ISA.
-  /// Before anything else, on a CPU newer than the installed OpenBLAS, the process restarts once
-  /// with better BLAS kernels (see `CPUCheck.chooseBLASKernels`).
+  /// Before anything else, for the numeric commands on a CPU newer than the installed OpenBLAS,
+  /// the process restarts once with better BLAS kernels (see `CPUCheck.chooseBLASKernels`).
   public static func main(
     bundles: @autoclosure () -> [LessonBundle], lessons: [BuiltInLesson] = [], arguments: [String]? = nil
   ) -> Never {
     CPUCheck.requireVectorISA()
-    CPUCheck.chooseBLASKernels()
-    Course.current = Course(bundles: bundles(), lessons: lessons)
     let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+    if let command = GlobalOptions.leadingGlobalOptions(given).rest.first,
+      CPUCheck.commandsWithChosenKernels.contains(command)
+    {
+      CPUCheck.chooseBLASKernels()
+    }
+    Course.current = Course(bundles: bundles(), lessons: lessons)
     // Built once, and only when the first word is neither a command nor an option.
     var found: LessonLocator?
     func locator() -> LessonLocator {
