@@ -100,7 +100,7 @@ let package = Package(
     .target(
       name: "LessonCommandLine",
       dependencies: [
-        "CPUFeatures", "LessonKit", "LessonWidgets", "ModelCommands", "Pretraining",
+        "AtomicFiles", "CPUFeatures", "LessonKit", "LessonWidgets", "ModelCommands", "Pretraining",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

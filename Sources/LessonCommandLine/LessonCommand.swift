@@ -1,4 +1,5 @@
 import ArgumentParser
+import AtomicFiles
 import Foundation
 import LessonKit
 
@@ -62,7 +63,7 @@ public struct LessonCommand: ParsableCommand {
       lessonNames: { ((try? locator().lessons()) ?? []).map(\.name) })
     switch route {
     case let .parse(arguments):
-      main(arguments)
+      runParsed(arguments)
     case let .unknown(word, suggestion):
       let hint = suggestion.map { "; did you mean `\($0)`?" } ?? "; `lesson help` lists the commands, `lesson list` the lessons"
       FileHandle.standardError.write(Data("error: no such command or lesson '\(Sanitizer.clean(word, singleLine: true))'\(hint)\n".utf8))
@@ -73,6 +74,36 @@ public struct LessonCommand: ParsableCommand {
 }
 
 extension LessonCommand {
+  /// Parses and runs `arguments` as `main(_:)` does, with two differences for bad input: a value
+  /// swift-argument-parser cannot parse exits 2 like every other bad flag (not its usage status
+  /// 64), and its message is made safe to print (it echoes the refused value, which may hold
+  /// escape codes or be 100 KB long).
+  static func runParsed(_ arguments: [String]) -> Never {
+    do {
+      var command = try parseAsRoot(arguments)
+      try command.run()
+      Foundation.exit(0)
+    } catch {
+      let code = exitCode(for: error)
+      let message = printableParserMessage(fullMessage(for: error))
+      if !message.isEmpty {
+        // Help and version are results (stdout); everything else is an error (stderr).
+        let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
+        stream.write(Data((message + "\n").utf8))
+      }
+      Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+    }
+  }
+
+  /// `message` with control characters made visible and every overlong word cut to an excerpt.
+  static func printableParserMessage(_ message: String) -> String {
+    message.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+      Sanitizer.clean(String(line), singleLine: true).split(separator: " ", omittingEmptySubsequences: false)
+        .map { word in word.count > 200 ? excerpt(String(word)) : String(word) }
+        .joined(separator: " ")
+    }.joined(separator: "\n")
+  }
+
   /// The words that name a subcommand (`run`, `check`, …, and `help`).
   public static var subcommandNames: Set<String> {
     Set(configuration.subcommands.map { $0._commandName } + ["help"])

@@ -166,13 +166,15 @@ import Testing
     let runner = try runner("```swift step=sleepy\n```\n")
     #expect(runner.defaultTimeout == LessonRunner.standardTimeout)
     runner.defaultTimeout = 0.2
-    #expect(runner.runStep(at: 0)?.failure == "timed out after 0.2 s")
+    let failure = try #require(runner.runStep(at: 0)?.failure)
+    // Named with the step's Swift file:line, for the author to find.
+    #expect(failure.hasPrefix("timed out after 0.2 s (step 'sleepy' at ") && failure.contains("HardeningTests.swift:"), "\(failure)")
   }
 
   @Test func anExplicitTimeoutWins() throws {
     let runner = try runner("```swift step=sleepy timeout=0.1\n```\n")
     runner.defaultTimeout = 100
-    #expect(runner.runStep(at: 0)?.failure == "timed out after 0.1 s")
+    #expect(runner.runStep(at: 0)?.failure?.hasPrefix("timed out after 0.1 s (step 'sleepy' at ") == true)
   }
 
   @Test func checksGetTheDefaultToo() throws {
