@@ -17,6 +17,14 @@ public func fileReadFailureReason(_ url: URL, _ error: Error) -> String {
     let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
     if let underlying, underlying.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(underlying.code))) }
     if (error as NSError).domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32((error as NSError).code))) }
+    // Foundation's error can carry no code at all (EIO from /proc/self/mem arrives as "error
+    // 256"): ask the system by reading one byte.
+    let descriptor = open(url.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    if descriptor >= 0 {
+      defer { close(descriptor) }
+      var byte: UInt8 = 0
+      if read(descriptor, &byte, 1) < 0 { return String(cString: strerror(errno)) }
+    }
     return "it could not be read"
   case let kind: return "it is \(kind.phrase), not a regular file"
   }

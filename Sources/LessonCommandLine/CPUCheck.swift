@@ -1,5 +1,6 @@
 import CPUFeatures
 import Foundation
+import LessonKit
 
 /// The one-line refusal on a CPU the numeric library cannot run on.
 ///
@@ -17,7 +18,7 @@ public enum CPUCheck {
   /// Exits with status 2 and the refusal when this CPU lacks the vector ISA.
   static func requireVectorISA() {
     guard let refusal = refusal(hasAVX2AndFMA: lesson_cpu_has_avx2_and_fma() != 0) else { return }
-    FileHandle.standardError.write(Data((refusal + "\n").utf8))
+    StandardStreams.err(refusal + "\n")
     exit(2)
   }
 }

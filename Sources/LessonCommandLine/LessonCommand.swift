@@ -66,7 +66,7 @@ public struct LessonCommand: ParsableCommand {
       runParsed(arguments)
     case let .unknown(word, suggestion):
       let hint = suggestion.map { "; did you mean `\($0)`?" } ?? "; `lesson help` lists the commands, `lesson list` the lessons"
-      FileHandle.standardError.write(Data("error: no such command or lesson '\(Sanitizer.clean(word, singleLine: true))'\(hint)\n".utf8))
+      StandardStreams.err("error: no such command or lesson '\(Sanitizer.clean(word, singleLine: true))'\(hint)\n")
       Foundation.exit(2)
     }
     Foundation.exit(0)
@@ -88,8 +88,7 @@ extension LessonCommand {
       let message = printableParserMessage(fullMessage(for: error))
       if !message.isEmpty {
         // Help and version are results (stdout); everything else is an error (stderr).
-        let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
-        stream.write(Data((message + "\n").utf8))
+        if code == .success { StandardStreams.out(message + "\n") } else { StandardStreams.err(message + "\n") }
       }
       Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
     }
@@ -169,7 +168,7 @@ public struct GlobalOptions: ParsableArguments {
   public func locator(environment: [String: String] = ProcessInfo.processInfo.environment) -> LessonLocator {
     let builtIn = BuiltInLessonFolder.materialize(
       Course.current.lessons, cacheRoot: ResultCache.standardDirectory(environment: environment)
-    ) { warning in FileHandle.standardError.write(Data("warning: \(Sanitizer.clean(warning))\n".utf8)) }
+    ) { warning in StandardStreams.err("warning: \(Sanitizer.clean(warning))\n") }
     return LessonLocator(lessonsDirectories: lessonsDirectories, searchPath: environment["LESSON_PATH"], builtIn: builtIn)
   }
 

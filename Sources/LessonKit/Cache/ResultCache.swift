@@ -116,7 +116,7 @@ public final class ResultCache: @unchecked Sendable {
     for path in [directory, entryDirectory] {
       switch FileKind.of(path) {
       case .directory: continue
-      case .missing: try Self.makeDirectories(path)
+      case .missing, .unreadable: try Self.makeDirectories(path)
       case let kind: throw CacheDirectoryError(path: path, reason: "it is \(kind.phrase), not a directory")
       }
     }
