@@ -150,6 +150,26 @@ import Testing
     #expect(warm.stderr.contains("warning:"), "\(warm.stderr)")
   }
 
+  // MARK: - HTML output
+
+  /// The page of a lesson with `<script>` in its title, prose, code, a claim and every kind of
+  /// step output (text, scalar, tensor, table, chart) carries all of it as text: not one of the
+  /// lesson's scripts, handlers or `javascript:` links survives as markup. (BrowserTests runs the
+  /// same lesson in Chromium; this needs no browser.)
+  @Test func aHostileLessonBuildsToAPageWithoutItsMarkup() throws {
+    let directory = try TemporaryDirectory()
+    let lesson = LessonBinary.packageRoot.path + "/Tests/BrowserTests/Fixtures/hostile.md"
+    let output = try LessonBinary.runTestbed(["build", "--html", directory.path + "/site", lesson])
+    Self.expectClean(output, [0], "build")
+    let page = try String(contentsOfFile: directory.path + "/site/hostile.html", encoding: .utf8)
+    for markup in ["<script>window.__pwned", "onerror=\"window", "href=\"javascript:", "<img src=x"] {
+      #expect(!page.contains(markup), "the page holds \(markup)")
+    }
+    // Present as text: escaped, once per place the lesson put it.
+    #expect(page.contains("&lt;script&gt;window.__pwned = 8&lt;/script&gt;"))
+    #expect(page.contains("&lt;script&gt;window.__pwned = 1&lt;/script&gt;"))
+  }
+
   // MARK: - Lesson paths
 
   @Test func aLessonLinkLoopOrAnUnreadableProcFileIsNamedForWhatItIs() throws {
