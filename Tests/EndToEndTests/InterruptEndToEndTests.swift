@@ -27,7 +27,9 @@ import Testing
     process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
     try process.run()
     // The sleeping step announces itself; it sleeps 30 s, so there is time to interrupt it.
-    let deadline = Date().addingTimeInterval(20)
+    // Generous: a sanitized debug binary (make sanitize) takes tens of seconds to hash itself
+    // for the cache's build identity before the step starts; the wait ends as soon as it does.
+    let deadline = Date().addingTimeInterval(180)
     var stderr = ""
     while Date() < deadline, !stderr.contains(marker) {
       Thread.sleep(forTimeInterval: 0.05)
