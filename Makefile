@@ -7,7 +7,7 @@
 # Installing (the lessons are built into the binary, so it works from any directory):
 #   make install PREFIX=~/.local   the binary and its bash, zsh and fish completion scripts
 # Hardening (not part of `make test`):
-#   make fuzz SECONDS=N   libFuzzer, N s per target: lesson loading/parsing/rendering; the checkpoint reader and corpus decoder
+#   make fuzz SECONDS=N   libFuzzer, N s per target: lesson loading/parsing/rendering; the checkpoint reader and corpus decoder; the result cache's entry reader
 #   make sanitize         the test suite under AddressSanitizer, then ThreadSanitizer
 
 SWIFT ?= swift

@@ -103,7 +103,7 @@ let package = Package(
     .target(
       name: "LessonCommandLine",
       dependencies: [
-        "CPUFeatures", "LessonKit", "LessonWidgets", "ModelCommands", "Pretraining",
+        "AtomicFiles", "CPUFeatures", "LessonKit", "LessonWidgets", "ModelCommands", "Pretraining",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

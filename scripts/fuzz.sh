@@ -3,7 +3,8 @@
 #   lesson      lesson loading, parsing, binding, rendering and claim numbers (Fuzz/LessonFuzzer.swift),
 #               seeded with every lesson and fixture;
 #   checkpoint  the safetensors reader, checkpoint metadata and shapes, and the streaming corpus
-#               decoder (Fuzz/CheckpointFuzzer.swift), seeded with checkpoints and JSON headers.
+#               decoder (Fuzz/CheckpointFuzzer.swift), seeded with checkpoints and JSON headers;
+#   cache       the result cache's entry reader (Fuzz/CacheFuzzer.swift), seeded with real entries.
 #
 #   scripts/fuzz.sh [SECONDS]               build and fuzz every target
 #   FUZZ_TARGETS=checkpoint scripts/fuzz.sh only some targets
@@ -14,7 +15,7 @@
 # SwiftPM build is untouched. Crashes land in Fuzz/findings/<target>-*; each one found becomes a
 # fixture (a bad lesson, or a corruption test) once fixed.
 #
-# Adding a target (the result cache's reader, once it exists): write Fuzz/<Name>Fuzzer.swift with
+# Adding a target: write Fuzz/<Name>Fuzzer.swift with
 # an LLVMFuzzerTestOneInput, add a `build_<target>` function below naming its sources, a
 # `seed_<target>` function filling "$1" with example inputs, and the name to TARGETS.
 set -euo pipefail

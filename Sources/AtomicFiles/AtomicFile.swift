@@ -143,6 +143,12 @@ public enum AtomicFile {
     var info = stat()
     if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
       guard let real = realpath(path, nil) else {
+        let failure = errno
+        guard failure == ENOENT else {
+          // ELOOP (links that lead back to themselves), EACCES, ...: say what the system said.
+          throw FileWriteError(path: path, operation: "write", reason:
+            "it is a symbolic link that cannot be followed (\(String(cString: strerror(failure)))); remove the link or point it at a file")
+        }
         throw FileWriteError(path: path, operation: "write", reason:
           "it is a symbolic link to a missing file (\(linkDestination(path))); remove the link or create its target")
       }

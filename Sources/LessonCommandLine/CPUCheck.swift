@@ -1,5 +1,6 @@
 import CPUFeatures
 import Foundation
+import LessonKit
 import Pretraining
 
 #if canImport(Glibc)
@@ -22,7 +23,7 @@ public enum CPUCheck {
   /// process with SIGILL and no word of why. So this runs first.
   static func requireVectorISA() {
     guard let refusal = refusal(hasAVX2AndFMA: lesson_cpu_has_avx2_and_fma() != 0) else { return }
-    FileHandle.standardError.write(Data((refusal + "\n").utf8))
+    StandardStreams.err(refusal + "\n")
     exit(2)
   }
 

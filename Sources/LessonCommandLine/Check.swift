@@ -34,8 +34,8 @@ extension LessonCommand {
       if watch {
         // Ctrl-C is how watching ends: Interrupts runs this, restores the terminal and exits 130.
         Interrupts.addCleanup {
-          if Terminal.isTTY(2) { FileHandle.standardError.write(Data(TerminalControl.clearLine.utf8)) }
-          FileHandle.standardOutput.write(Data("stopped watching\n".utf8))
+          if Terminal.isTTY(2) { StandardStreams.err(TerminalControl.clearLine) }
+          StandardStreams.out("stopped watching\n")
         }
         try finish(WatchCommand.run(global.environment(), options: options, registry: makeRegistry, shouldStop: { false }))
         return

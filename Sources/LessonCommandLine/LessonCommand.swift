@@ -1,4 +1,5 @@
 import ArgumentParser
+import AtomicFiles
 import Foundation
 import LessonKit
 
@@ -69,10 +70,10 @@ public struct LessonCommand: ParsableCommand {
       lessonNames: { ((try? locator().lessons()) ?? []).map(\.name) })
     switch route {
     case let .parse(arguments):
-      main(arguments)
+      runParsed(arguments)
     case let .unknown(word, suggestion):
       let hint = suggestion.map { "; did you mean `\($0)`?" } ?? "; `lesson help` lists the commands, `lesson list` the lessons"
-      FileHandle.standardError.write(Data("error: no such command or lesson '\(Sanitizer.clean(word, singleLine: true))'\(hint)\n".utf8))
+      StandardStreams.err("error: no such command or lesson '\(Sanitizer.clean(word, singleLine: true))'\(hint)\n")
       Foundation.exit(2)
     }
     Foundation.exit(0)
@@ -80,6 +81,35 @@ public struct LessonCommand: ParsableCommand {
 }
 
 extension LessonCommand {
+  /// Parses and runs `arguments` as `main(_:)` does, with two differences for bad input: a value
+  /// swift-argument-parser cannot parse exits 2 like every other bad flag (not its usage status
+  /// 64), and its message is made safe to print (it echoes the refused value, which may hold
+  /// escape codes or be 100 KB long).
+  static func runParsed(_ arguments: [String]) -> Never {
+    do {
+      var command = try parseAsRoot(arguments)
+      try command.run()
+      Foundation.exit(0)
+    } catch {
+      let code = exitCode(for: error)
+      let message = printableParserMessage(fullMessage(for: error))
+      if !message.isEmpty {
+        // Help and version are results (stdout); everything else is an error (stderr).
+        if code == .success { StandardStreams.out(message + "\n") } else { StandardStreams.err(message + "\n") }
+      }
+      Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+    }
+  }
+
+  /// `message` with control characters made visible and every overlong word cut to an excerpt.
+  static func printableParserMessage(_ message: String) -> String {
+    message.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+      Sanitizer.clean(String(line), singleLine: true).split(separator: " ", omittingEmptySubsequences: false)
+        .map { word in word.count > 200 ? excerpt(String(word)) : String(word) }
+        .joined(separator: " ")
+    }.joined(separator: "\n")
+  }
+
   /// The words that name a subcommand (`run`, `check`, …, and `help`).
   public static var subcommandNames: Set<String> {
     Set(configuration.subcommands.map { $0._commandName } + ["help"])
@@ -145,7 +175,7 @@ public struct GlobalOptions: ParsableArguments {
   public func locator(environment: [String: String] = ProcessInfo.processInfo.environment) -> LessonLocator {
     let builtIn = BuiltInLessonFolder.materialize(
       Course.current.lessons, cacheRoot: ResultCache.standardDirectory(environment: environment)
-    ) { warning in FileHandle.standardError.write(Data("warning: \(Sanitizer.clean(warning))\n".utf8)) }
+    ) { warning in StandardStreams.err("warning: \(Sanitizer.clean(warning))\n") }
     return LessonLocator(lessonsDirectories: lessonsDirectories, searchPath: environment["LESSON_PATH"], builtIn: builtIn)
   }
 
@@ -204,7 +234,7 @@ func makeRegistry() throws -> Registry {
 /// Ends the process with a LessonKit command's exit code.
 func finish(_ code: Int32) throws {
   if LessonRunner.hasAbandonedWork {
-    // A timed-out step's thread may still run: leave without exit handlers or destructors.
+    // A timed-out or trapped step's thread still exists: leave without exit handlers or destructors.
     fflush(nil)
     _exit(code)
   }

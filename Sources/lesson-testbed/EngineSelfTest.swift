@@ -96,6 +96,13 @@ enum EngineSelfTest {
     Step("selftest-fail") { _ in
       throw SelfTestError.deliberate
     }
+    Step("selftest-trap") { context in
+      // For the trap tests: an arithmetic overflow, as an author's step might have one. The
+      // seed (1337, odd) keeps the compiler from seeing it coming.
+      context.progress("selftest-trap: overflowing")
+      let nearlyLargest = Int.max - Int(context.seed & 1)
+      context.text("\(nearlyLargest + 2)")
+    }
     Step("selftest-progress") { context in
       logRun("selftest-progress")
       for i in 1...3 { context.progress("counting \(i)/3") }

@@ -182,6 +182,10 @@ import Testing
     (["--set", "count=nan"], "count takes an integer"),
     (["--set", "cuont=3"], "did you mean 'count'?"),
     (["--set", "count"], "is not NAME=VALUE"),
+    (["--set", "count=inf"], "count takes an integer from 1 to 100000"),
+    (["--set", "count="], "count takes an integer from 1 to 100000"),
+    (["--set", "=3"], "the lesson has no parameter ''"),
+    (["--set", "count=3", "--set", "count=4"], "--set count is given twice (3, then 4); give it once"),
   ])
   func badSettingsExitTwoWithTheRange(_ arguments: [String], _ message: String) throws {
     let (output, ran) = try Scratch().run(Self.selftest + arguments)

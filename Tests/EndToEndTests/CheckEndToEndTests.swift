@@ -88,7 +88,10 @@ import Testing
   @Test func failingStepIsReported() throws {
     let output = try LessonBinary.runTestbed(["check", "Extra/failing-step.md"])
     #expect(output.status == 1)
-    #expect(output.stdout.contains("Extra/failing-step.md:3 selftest-fail FAIL (step failed: deliberate failure from selftest-fail)"))
+    // The failure names the step's Swift file:line, for the author to find the throwing code.
+    #expect(output.stdout.contains(
+      "Extra/failing-step.md:3 selftest-fail FAIL (step failed: deliberate failure from selftest-fail (thrown by step 'selftest-fail' at "))
+    #expect(output.stdout.contains("EngineSelfTest.swift:"))
     #expect(output.lastLine == "1 passed, 1 failed")
   }
 

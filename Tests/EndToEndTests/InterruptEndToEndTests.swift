@@ -27,7 +27,9 @@ import Testing
     process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
     try process.run()
     // The sleeping step announces itself; it sleeps 30 s, so there is time to interrupt it.
-    let deadline = Date().addingTimeInterval(20)
+    // Generous: a sanitized debug binary (make sanitize) takes tens of seconds to hash itself
+    // for the cache's build identity before the step starts; the wait ends as soon as it does.
+    let deadline = Date().addingTimeInterval(180)
     var stderr = ""
     while Date() < deadline, !stderr.contains(marker) {
       Thread.sleep(forTimeInterval: 0.05)
@@ -46,11 +48,16 @@ import Testing
     (["check", "Extra/sleeping.md"], SIGINT, Int32(130), "SIGINT"),
     (["check", "Extra/sleeping.md"], SIGTERM, Int32(143), "SIGTERM"),
     (["check", "Extra/sleeping.md"], SIGHUP, Int32(129), "SIGHUP"),
+    // The site is written only after every step: an interrupted build leaves no folder behind.
+    (["build", "--html", NSTemporaryDirectory() + "lesson-interrupted-site", "Extra/sleeping.md"], SIGTERM, Int32(143), "SIGTERM"),
   ])
   func interruptsExitWithTheConventionalStatus(_ arguments: [String], _ signal: Int32, _ status: Int32, _ name: String) throws {
     let result = try interrupt(arguments, after: "selftest-sleep: sleeping", with: signal)
     #expect(!result.signaled, "killed by signal \(result.status) instead of exiting")
     #expect(result.status == status)
     #expect(result.stderr.contains("interrupted (\(name))"))
+    if let site = arguments.firstIndex(of: "--html").map({ arguments[$0 + 1] }) {
+      #expect(!FileManager.default.fileExists(atPath: site), "an interrupted build left \(site)")
+    }
   }
 }

@@ -166,13 +166,15 @@ import Testing
     let runner = try runner("```swift step=sleepy\n```\n")
     #expect(runner.defaultTimeout == LessonRunner.standardTimeout)
     runner.defaultTimeout = 0.2
-    #expect(runner.runStep(at: 0)?.failure == "timed out after 0.2 s")
+    let failure = try #require(runner.runStep(at: 0)?.failure)
+    // Named with the step's Swift file:line, for the author to find.
+    #expect(failure.hasPrefix("timed out after 0.2 s (step 'sleepy' at ") && failure.contains("HardeningTests.swift:"), "\(failure)")
   }
 
   @Test func anExplicitTimeoutWins() throws {
     let runner = try runner("```swift step=sleepy timeout=0.1\n```\n")
     runner.defaultTimeout = 100
-    #expect(runner.runStep(at: 0)?.failure == "timed out after 0.1 s")
+    #expect(runner.runStep(at: 0)?.failure?.hasPrefix("timed out after 0.1 s (step 'sleepy' at ") == true)
   }
 
   @Test func checksGetTheDefaultToo() throws {
@@ -223,5 +225,51 @@ import Testing
       // And the output stays within a constant factor of the input.
       #expect(four <= 64 * make(40).utf8.count, "\(name)")
     }
+  }
+}
+
+// MARK: - Steps that trap
+
+/// A trap in a step is that step's failure, named with its file:line; the test process (like
+/// `lesson check`) lives on, and a step that does not depend on it still runs.
+@Suite struct StepTrapTests {
+  private func runner(_ markdown: String) throws -> LessonRunner {
+    let registry = try Registry(bundles: [
+      LessonBundle(name: "t") {
+        Step("overflows") { context in
+          // The seed (1) keeps the compiler from folding the overflow away.
+          context.text("\(Int.max - Int(context.seed & 1) + 2)")
+        }
+        Step("out-of-range") { context in
+          let values = [1, 2, 3]
+          context.text("\(values[Int(context.seed) + 5])")
+        }
+        Step("recurses") { context in
+          // 4 KB a frame, used after the call so the recursion cannot become a loop.
+          let seed = Int(context.seed)
+          func depth(_ n: Int) -> Int {
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 512) { frame in
+              frame[0] = n
+              return n == Int.max ? 0 : depth(n + seed) &+ frame[0]
+            }
+          }
+          context.text("\(depth(0))")
+        }
+        Step("fine", measures: ["fine-check"]) { context in context.measure("fine-check", true, detail: "ran") }
+      }
+    ])
+    return LessonRunner(lesson: Lesson.parse(markdown, file: "t.md"), registry: registry, context: StepContext(seed: 1))
+  }
+
+  @Test(arguments: [("overflows", "trapped: a Swift runtime error"), ("out-of-range", "trapped: a Swift runtime error"),
+                    ("recurses", "crashed with a memory fault or a stack overflow")])
+  func aTrapIsTheStepsFailureAndTheRunGoesOn(_ id: String, _ phrase: String) throws {
+    let runner = try runner("```swift step=\(id)\n```\n\n```swift step=fine\n```\n")
+    let failure = try #require(runner.runStep(at: 0)?.failure)
+    #expect(failure.hasPrefix(phrase), "\(failure)")
+    #expect(failure.contains("(step '\(id)' at ") && failure.contains("HardeningTests.swift:"), "\(failure)")
+    let fine = try #require(runner.runStep(at: 1))
+    #expect(fine.failure == nil)
+    #expect(fine.measurements["fine-check"] != nil)
   }
 }

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 // MARK: - Scaffolding a new lesson
@@ -14,7 +15,7 @@ public enum ScaffoldError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .invalidName(let name):
-      return "'\(name)' cannot name a lesson: use lowercase letters, digits and '_' (starting with a letter), e.g. `lesson new tokenizers`"
+      return "'\(Sanitizer.clean(excerpt(name), singleLine: true))' cannot name a lesson: use lowercase letters, digits and '_' (starting with a letter), e.g. `lesson new tokenizers`"
     case .lessonExists(let path):
       return "a lesson with that name already exists: \(path); pick another name or edit that lesson"
     case .bundleExists(let path):

@@ -110,14 +110,29 @@ public final class ResultCache: @unchecked Sendable {
     }
   }
 
+  /// Creates the cache's folders as needed; the error says in plain words what is in the way
+  /// (a file, a read-only parent), not Foundation's error dump.
   private func prepareDirectory() throws {
-    var isDirectory: ObjCBool = false
     for path in [directory, entryDirectory] {
-      if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-        guard isDirectory.boolValue else { throw CacheDirectoryError(path: path) }
-      } else {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+      switch FileKind.of(path) {
+      case .directory: continue
+      case .missing, .unreadable: try Self.makeDirectories(path)
+      case let kind: throw CacheDirectoryError(path: path, reason: "it is \(kind.phrase), not a directory")
       }
+    }
+  }
+
+  /// `mkdir -p path`.
+  private static func makeDirectories(_ path: String) throws {
+    var prefix = path.hasPrefix("/") ? "" : "."
+    for component in path.split(separator: "/") {
+      prefix += "/" + component
+      guard mkdir(prefix, 0o755) == 0 || errno == EEXIST else {
+        throw CacheDirectoryError(path: prefix, reason: "it cannot be created: " + String(cString: strerror(errno)))
+      }
+    }
+    guard case .directory = FileKind.of(path) else {
+      throw CacheDirectoryError(path: path, reason: "it cannot be created: " + FileKind.of(path).phrase)
     }
   }
 
@@ -196,10 +211,11 @@ private func modificationTime(_ info: stat) -> Double {
   #endif
 }
 
-/// The cache path exists but is not a directory.
+/// A folder of the cache cannot be used.
 struct CacheDirectoryError: Error, CustomStringConvertible {
   let path: String
-  var description: String { "\(path) is not a directory" }
+  let reason: String
+  var description: String { "\(path): \(reason)" }
 }
 
 // MARK: - Keys

@@ -49,8 +49,8 @@ public struct CommandEnvironment {
   public static func standard(color: ColorMode, locator: LessonLocator) -> CommandEnvironment {
     Interrupts.install()
     return CommandEnvironment(
-      out: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
-      err: { text in FileHandle.standardError.write(Data(text.utf8)) },
+      out: StandardStreams.out,
+      err: StandardStreams.err,
       outStyle: TerminalStyle.resolve(color, fileDescriptor: 1),
       errStyle: TerminalStyle.resolve(color, fileDescriptor: 2),
       width: Terminal.width(),

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 // MARK: - Finding lessons
@@ -141,7 +142,13 @@ public struct LessonLocator: Sendable {
     let exists = FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory)
     if argument.contains("/") || argument.hasSuffix(".md") || (exists && !isDirectory.boolValue) {
       if exists { return argument }
-      if argument.contains("/") { throw LessonLoadError.unreadable(path: argument, reason: "no such file") }
+      switch FileKind.of(argument) {
+      case .missing:
+        if argument.contains("/") { throw LessonLoadError.unreadable(path: argument, reason: "no such file") }
+      case let kind:
+        // A link loop or a dangling link is a path that says what is wrong with it, not an unknown name.
+        throw LessonLoadError.unreadable(path: argument, reason: "it is \(kind.phrase)")
+      }
     }
     return try lessons().first { lesson in
       let file = (lesson.path as NSString).lastPathComponent

@@ -93,7 +93,7 @@ public final class RawTerminal {
     _ = tcsetattr(input, TCSANOW, &savedSettings)
     if let cleanup { Interrupts.removeCleanup(cleanup) }
     cleanup = nil
-    FileHandle.standardOutput.write(Data((TerminalControl.resetAttributes + TerminalControl.showCursor).utf8))
+    StandardStreams.out(TerminalControl.resetAttributes + TerminalControl.showCursor)
   }
 
   // MARK: - Reading keys

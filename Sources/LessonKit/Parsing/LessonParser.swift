@@ -31,7 +31,7 @@ extension Lesson {
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {
-      throw LessonLoadError.unreadable(path: path, reason: (error as NSError).localizedDescription)
+      throw LessonLoadError.unreadable(path: path, reason: fileReadFailureReason(URL(fileURLWithPath: path), error))
     }
     return parse(try decode(data, file: path), file: path)
   }

@@ -1,6 +1,12 @@
 import AtomicFiles
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 // MARK: - Saved progress
 
 /// Where a learner is in one lesson: what `lesson run --resume` continues from.
@@ -52,6 +58,13 @@ public struct LessonProgress: Codable, Equatable, Sendable {
 
 // MARK: - Store
 
+/// A progress file that cannot be removed.
+struct ProgressFileError: Error, CustomStringConvertible {
+  let path: String
+  let reason: String
+  var description: String { "\(path): \(reason)" }
+}
+
 /// Keeps each lesson's progress as a JSON file in the user's state directory.
 ///
 /// The directory is `$XDG_STATE_HOME/lesson` when that variable holds an absolute path, else
@@ -94,7 +107,16 @@ public struct LessonProgressStore: Sendable {
   /// Reads the saved progress of `lessonPath`.
   public func load(lesson lessonPath: String) -> Loaded {
     let file = path(forLesson: lessonPath)
-    guard FileManager.default.fileExists(atPath: file) else { return .none }
+    // Only a regular file of a plausible size is read: a FIFO would block, /dev/zero or a huge
+    // file would be read into memory.
+    switch FileKind.of(file) {
+    case .missing: return .none
+    case .regular(let size):
+      guard size <= Self.maximumFileSize else {
+        return .corrupt(path: file, reason: "it is \(size) bytes, larger than any progress lesson writes")
+      }
+    case let kind: return .corrupt(path: file, reason: "it is \(kind.phrase), not a regular file")
+    }
     guard let data = FileManager.default.contents(atPath: file) else {
       return .corrupt(path: file, reason: "it cannot be read")
     }
@@ -123,11 +145,21 @@ public struct LessonProgressStore: Sendable {
     try AtomicFile.write([UInt8](data), to: path(forLesson: progress.lesson), createDirectory: true)
   }
 
+  /// The largest progress file read: a lesson's position and claims take a few KB.
+  static let maximumFileSize = 16 << 20
+
   /// Deletes the saved progress of `lessonPath`; returns false when there was none.
+  ///
+  /// Only the one name is removed (`unlink`): a symbolic link goes, not what it points to, and a
+  /// directory someone put there is refused rather than deleted with everything in it.
   public func remove(lesson lessonPath: String) throws -> Bool {
     let file = path(forLesson: lessonPath)
-    guard FileManager.default.fileExists(atPath: file) else { return false }
-    try FileManager.default.removeItem(atPath: file)
+    var info = stat()
+    guard lstat(file, &info) == 0 else { return false }
+    guard (info.st_mode & S_IFMT) != S_IFDIR else {
+      throw ProgressFileError(path: file, reason: "it is a directory, not a progress file; remove it yourself if nothing in it is needed")
+    }
+    guard unlink(file) == 0 else { throw ProgressFileError(path: file, reason: String(cString: strerror(errno))) }
     return true
   }
 

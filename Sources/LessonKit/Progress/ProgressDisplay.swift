@@ -13,7 +13,7 @@ import Foundation
 ///
 /// ```swift
 /// let display = ProgressDisplay(isTTY: Terminal.isTTY(2), width: Terminal.width(),
-///                               write: { FileHandle.standardError.write(Data($0.utf8)) })
+///                               write: StandardStreams.err)
 /// for (index, file) in files.enumerated() {
 ///   display.show("reading \(index + 1)/\(files.count) " + ProgressDisplay.bar(fraction: Double(index) / Double(files.count), width: 20))
 /// }
@@ -44,7 +44,7 @@ public final class ProgressDisplay {
 
   /// A display on the process's stderr, redrawn when stderr is a terminal.
   public static func standardError() -> ProgressDisplay {
-    ProgressDisplay(isTTY: Terminal.isTTY(2), width: Terminal.width(), write: { FileHandle.standardError.write(Data($0.utf8)) })
+    ProgressDisplay(isTTY: Terminal.isTTY(2), width: Terminal.width(), write: StandardStreams.err)
   }
 
   /// A display shown through a lesson step's `context.progress`, so it appears under the step

@@ -195,6 +195,7 @@ public struct ParameterSettings: Sendable, Equatable, Codable {
   /// - Throws: `ParameterError` for an unknown name (listing the lesson's parameters) or a value
   ///   outside a parameter's range.
   public init(assignments: [String], specs: [ParameterSpec]) throws {
+    var given: [String: String] = [:]
     for assignment in assignments {
       guard let equals = assignment.firstIndex(of: "=") else {
         throw ParameterError.malformed(excerpt(assignment))
@@ -203,7 +204,13 @@ public struct ParameterSettings: Sendable, Equatable, Codable {
       guard let spec = specs.first(where: { $0.name == name }) else {
         throw ParameterError.unknown(name: excerpt(name), known: specs.map(\.name))
       }
-      try set(spec, to: spec.parse(String(assignment[assignment.index(after: equals)...])))
+      let text = String(assignment[assignment.index(after: equals)...])
+      // Two values for one name: which one the run used would be a guess, so neither is.
+      if let earlier = given[name] {
+        throw ParameterError.repeated(name: name, first: excerpt(earlier), second: excerpt(text))
+      }
+      given[name] = text
+      try set(spec, to: spec.parse(text))
     }
   }
 
@@ -235,6 +242,7 @@ public enum ParameterError: Error, Equatable, CustomStringConvertible {
   case malformed(String)
   case unknown(name: String, known: [String])
   case invalidValue(name: String, value: String, expected: String)
+  case repeated(name: String, first: String, second: String)
 
   public var description: String {
     switch self {
@@ -246,6 +254,8 @@ public enum ParameterError: Error, Equatable, CustomStringConvertible {
       return "--set: the lesson has no parameter '\(name)'; \(guess)\(list)"
     case let .invalidValue(name, value, expected):
       return "--set \(name)=\(value): \(name) takes \(expected)"
+    case let .repeated(name, first, second):
+      return "--set \(name) is given twice (\(first), then \(second)); give it once"
     }
   }
 }

@@ -163,7 +163,12 @@ public final class LessonRunner {
     for key in step.writes { context.forget(key.name) }
     let timeout = lesson.steps.first(where: { $0.id == id })?.attributes.timeout ?? defaultTimeout
     context.begin(step)
-    let (thrown, seconds) = run(id: id, timeout: timeout) { context in try step.run(context) }
+    let (thrown, seconds) = run(id: id, timeout: timeout) { context in
+      do { try step.run(context) } catch {
+        // Named with the step's Swift file:line, so an author can find the throwing code.
+        throw StepFailure(message: "\(error) (thrown by step '\(id)' at \(step.location))")
+      }
+    }
     // After a timeout the abandoned thread may still write to the context: leave it alone.
     let (output, measurements, violations) = abandonedBy == id ? ([], [:], []) : context.end()
     var failure = thrown
@@ -231,15 +236,25 @@ public final class LessonRunner {
       }
     }
     let box = WorkerBox(context: context, body: body)
-    let thread = Thread { box.run() }
+    let watch = StepWatch()
+    let thread = Thread { StepTrapGuard.run(reportingTo: watch) { box.run() } }
     thread.stackSize = 64 << 20
     thread.start()
-    if box.done.wait(timeout: .now() + timeout) == .timedOut {
+    let location = " (step '\(id)'" + (registry.step(id).map { " at \($0.location))" } ?? ")")
+    switch watch.wait(timeout: timeout) {
+    case .finished:
+      return (box.failure, seconds(since: start))
+    case .timedOut:
       abandonedBy = id
       Self.abandonedWork.withLock { $0 = true }
-      return ("timed out after \(ClaimComparison.format(timeout)) s", seconds(since: start))
+      return ("timed out after \(ClaimComparison.format(timeout)) s" + location, seconds(since: start))
+    case .trapped(let signal):
+      // The worker is parked in the handler for good: the context is the runner's again, and
+      // the steps that do not read this one's state still run. (Parked, it is still a thread
+      // the process must not tear down under it.)
+      Self.abandonedWork.withLock { $0 = true }
+      return (StepTrapGuard.describe(signal) + location, seconds(since: start))
     }
-    return (box.failure, seconds(since: start))
   }
 
   private func seconds(since start: DispatchTime) -> Double {
@@ -403,18 +418,18 @@ public final class LessonRunner {
 }
 
 /// Why a claim could not be evaluated.
-struct StepFailure: Error {
+struct StepFailure: Error, CustomStringConvertible {
   let message: String
+  var description: String { message }
 }
 
 /// Carries a step body to a worker thread and its result back.
 ///
-/// `@unchecked Sendable`: the runner waits on `done` before reading `failure`, and abandons the
-/// context (running nothing else on it) when the wait times out.
+/// `@unchecked Sendable`: the runner waits on its `StepWatch` before reading `failure`, and
+/// abandons the context (running nothing else on it) when the wait times out.
 private final class WorkerBox: @unchecked Sendable {
   let context: StepContext
   let body: (StepContext) throws -> Void
-  let done = DispatchSemaphore(value: 0)
   var failure: String?
 
   init(context: StepContext, body: @escaping (StepContext) throws -> Void) {
@@ -424,6 +439,5 @@ private final class WorkerBox: @unchecked Sendable {
 
   func run() {
     do { try body(context) } catch { failure = String(describing: error) }
-    done.signal()
   }
 }

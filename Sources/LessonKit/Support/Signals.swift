@@ -53,6 +53,9 @@ public enum Interrupts {
     state.withLock { state in
       guard state.sources.isEmpty else { return }
       state.savedTerminal = TerminalMode.capture()
+      // Past a file-size limit (`ulimit -f`) a write should fail with EFBIG, which the writers
+      // report (the cache then runs uncached), rather than kill the process with SIGXFSZ.
+      Foundation.signal(SIGXFSZ, SIG_IGN)
       for signal in InterruptSignal.allCases {
         Foundation.signal(signal.rawValue, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: signal.rawValue, queue: queue)
