@@ -482,15 +482,14 @@ final class InteractiveRun {
     for index in claims {
       let claim = lesson.claims[index]
       let said = ClaimLine.said(claim) + style.apply(.dim, "  " + Sanitizer.clean(claim.id, singleLine: true))
-      switch (claimResults[index], progress.claims[index]) {
-      case let (result?, _) where !result.passed:
-        let now = ClaimLine.computed(result, claim: claim).map { " · now " + $0 } ?? ""
-        panel.append(style.apply([.red, .bold], "✗") + " " + said + style.apply(.red, now))
-      case (_, true?), (.some, _):
+      // This session's verdict, else the saved one (from an earlier session, with no value).
+      switch claimResults[index]?.passed ?? progress.claims[index] {
+      case true?:
         panel.append(style.apply(.green, "✓") + " " + said)
-      case (nil, false?):
-        panel.append(style.apply([.red, .bold], "✗") + " " + said)
-      case (nil, nil):
+      case false?:
+        let now = claimResults[index].flatMap { ClaimLine.computed($0, claim: claim) }.map { " · now " + $0 } ?? ""
+        panel.append(style.apply([.red, .bold], "✗") + " " + said + style.apply(.red, now))
+      case nil:
         panel.append(style.apply(.dim, "○ " + said))
       }
     }

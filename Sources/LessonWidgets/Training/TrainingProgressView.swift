@@ -35,8 +35,9 @@ public final class TrainingProgressView {
   private var currentStep = 0
   private var loss: Double?
   private var valLoss: Double?
-  /// Every step's training loss, for the chart: its capacity is reserved for `total` steps, so
-  /// recording one never allocates inside the training loop.
+  /// Every step's training loss, for the chart, kept only where the chart can be drawn (a live
+  /// display with `chartRows` > 0): its capacity is reserved for `total` steps then, so recording
+  /// one never allocates inside the training loop.
   private var history: [Double] = []
 
   /// A view drawing through `display`.
@@ -55,7 +56,7 @@ public final class TrainingProgressView {
     self.display = display
     self.clock = clock
     self.start = clock()
-    history.reserveCapacity(self.total)
+    if display.isLive { history.reserveCapacity(self.total) }
   }
 
   /// A view shown through a lesson step's `context.progress`, under the step on a terminal and
@@ -82,8 +83,8 @@ public final class TrainingProgressView {
     let now = clock()
     currentStep = step
     self.loss = loss
-    if history.count < total { history.append(loss) }
     guard display.isLive else { return }
+    if chartRows > 0, history.count < total { history.append(loss) }
     if now - lastDraw >= redrawInterval || step >= total {
       draw(now: now)
     }
