@@ -105,9 +105,50 @@ extension DPOLesson {
     }
     return ReplyReport(sums: sums, replies: replies)
   }
+}
 
-  /// One row of the comparison tables: a figure for each model, as a percentage.
-  static func percentRow(_ label: String, _ values: [Double]) -> [String] {
-    [label] + values.map { NumberFormat.fixed(100 * $0, 0) + "%" }
+// MARK: - Figures over the runs
+
+/// One figure, measured once in each run.
+///
+/// Accuracies are claimed as their mean over the runs. Quantities with a long tail (a KL, a
+/// change of log-likelihood, a reward margin: one run in several can move ten times further
+/// than the rest) are claimed as their median, which one such run cannot drag.
+struct OverRuns {
+  var values: [Double]
+
+  init(_ values: [Double]) { self.values = values }
+
+  var mean: Double { values.reduce(0, +) / Double(max(values.count, 1)) }
+
+  var median: Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return .nan }
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+  }
+
+  /// "0.45 (0.40 to 0.52)": the central figure, then the lowest and highest run.
+  func shown(_ central: Double, digits: Int, percent: Bool = false) -> String {
+    func text(_ value: Double) -> String { percent ? NumberFormat.fixed(100 * value, 0) + "%" : NumberFormat.fixed(value, digits) }
+    guard let lowest = values.min(), let highest = values.max() else { return "none" }
+    return values.count == 1 ? text(central) : "\(text(central)) (\(text(lowest)) to \(text(highest)))"
+  }
+}
+
+extension DPOLesson {
+  /// Each run's figure for `measure`, over the runs' models in order.
+  static func overRuns<Model>(_ models: [Model], _ measure: (Model) throws -> Double) rethrows -> OverRuns {
+    OverRuns(try models.map(measure))
+  }
+
+  /// A table row of mean percentages over the runs, one column per kind of model.
+  static func meanPercentRow(_ label: String, _ figures: [OverRuns]) -> [String] {
+    [label] + figures.map { $0.shown($0.mean, digits: 0, percent: true) }
+  }
+
+  /// A table row of medians over the runs, one column per kind of model.
+  static func medianRow(_ label: String, _ figures: [OverRuns], digits: Int) -> [String] {
+    [label] + figures.map { $0.shown($0.median, digits: digits) }
   }
 }

@@ -23,8 +23,10 @@ enum PairKind: Int, CaseIterable {
   var label: String { self == .rightOverOffByOne ? "right over off by one" : "off by one over off by two" }
 }
 
-/// Everything the lesson trains and measures on.
+/// Everything one run trains and measures on.
 struct PreferenceData {
+  /// The run's seed: it drew the held-out questions, and it seeds every model of the run and its batches.
+  let seed: UInt64
   let tokenizer: CharTokenizer
   let train: [Sum]
   let heldOut: [Sum]
@@ -48,8 +50,8 @@ struct PreferenceData {
     }
   }
 
-  init(train: [Sum], heldOut: [Sum], tokenizer: CharTokenizer) throws {
-    (self.train, self.heldOut, self.tokenizer) = (train, heldOut, tokenizer)
+  init(seed: UInt64, train: [Sum], heldOut: [Sum], tokenizer: CharTokenizer) throws {
+    (self.seed, self.train, self.heldOut, self.tokenizer) = (seed, train, heldOut, tokenizer)
     demonstrations = try ChatDataset(
       pairs: (train + heldOut).flatMap { sum in Self.labellerAnswers(sum).map { (sum.prompt, $0) } }, tokenizer: tokenizer)
     trainPairs = try PreferenceDataset(pairs: Self.pairs(train), tokenizer: tokenizer)
@@ -64,20 +66,24 @@ struct PreferenceData {
 extension DPOLesson {
   @LessonBundleBuilder static var preferenceData: [BundleEntry] {
     Step(
-      "dpo-data", writes: [dataKey], parameters: [heldOutCount],
+      "dpo-data", writes: [dataKey], parameters: [heldOutCount, runCount],
       measures: ["dpo-vocabulary-size", "dpo-question-count", "dpo-train-questions", "dpo-demonstrations",
                  "dpo-train-pairs", "dpo-held-out-pairs", "dpo-wrong-chosen-share", "dpo-held-out-unseen",
                  "dpo-longest-row"]
     ) { context in
       // lesson:begin dpo-data
       let tokenizer = try ChatTemplate.extendedTokenizer("0123456789+")   // digits, "+" and the template's markers
-      var rng = SeededGenerator(seed: context.seed)
-      var questions = (0...9).flatMap { a in (0...9).map { b in Sum(a: a, b: b) } }
-      questions.shuffle(using: &rng)
-      let heldOut = Array(questions.prefix(context[heldOutCount]))         // no run trains on their pairs
-      let data = try PreferenceData(train: Array(questions.dropFirst(heldOut.count)), heldOut: heldOut, tokenizer: tokenizer)
+      let runs = try (0..<context[runCount]).map { run in
+        let seed = runSeed(run, in: context)                               // run 0: the lesson seed
+        var rng = SeededGenerator(seed: seed)
+        var questions = (0...9).flatMap { a in (0...9).map { b in Sum(a: a, b: b) } }
+        questions.shuffle(using: &rng)
+        let heldOut = Array(questions.prefix(context[heldOutCount]))       // none of this run's models trains on their pairs
+        return try PreferenceData(seed: seed, train: Array(questions.dropFirst(heldOut.count)), heldOut: heldOut, tokenizer: tokenizer)
+      }
       // lesson:end
-      context[dataKey] = data
+      context[dataKey] = runs
+      let data = runs[0]
       let example = data.train[0]
       context.table(
         "the two preference pairs of \(example.prompt)", headers: ["prompt", "chosen", "rejected", "kind"],
@@ -89,18 +95,22 @@ extension DPOLesson {
       let wrongChosen = PreferenceData.pairs(data.train).filter { pair in
         data.train.contains { $0.prompt == pair.prompt && "\($0.answer)" != pair.chosen }
       }.count
-      let pairedPrompts = Set(PreferenceData.pairs(data.train).map(\.prompt))
-      let leaked = data.heldOut.filter { pairedPrompts.contains($0.prompt) }
+      let leaked = runs.map { run in
+        let pairedPrompts = Set(PreferenceData.pairs(run.train).map(\.prompt))
+        return run.heldOut.filter { pairedPrompts.contains($0.prompt) }.count
+      }.reduce(0, +)
+      let heldOutUnion = Set(runs.flatMap { $0.heldOut })
+      context.text("Over the \(runs.count) runs, \(heldOutUnion.count) of the 100 questions are held out at least once.")
       context.measure("dpo-vocabulary-size", tokenizer.vocabularySize)
-      context.measure("dpo-question-count", questions.count)
+      context.measure("dpo-question-count", data.train.count + data.heldOut.count)
       context.measure("dpo-train-questions", data.train.count)
       context.measure("dpo-demonstrations", data.demonstrations.count)
       context.measure("dpo-train-pairs", data.trainPairs.count)
       context.measure("dpo-held-out-pairs", data.heldOutPairs.count)
       context.measure("dpo-wrong-chosen-share", Double(wrongChosen) / Double(chosen))
-      context.measure("dpo-held-out-unseen", leaked.isEmpty,
-        detail: "\(data.heldOut.count) held-out questions, \(leaked.count) of them in a training pair")
-      context.measure("dpo-longest-row", max(data.demonstrations.longestExample, data.trainPairs.longestExample))
+      context.measure("dpo-held-out-unseen", leaked == 0,
+        detail: "\(runs.count) runs of \(data.heldOut.count) held-out questions, \(leaked) of them in a training pair of their run")
+      context.measure("dpo-longest-row", runs.map { max($0.demonstrations.longestExample, $0.trainPairs.longestExample) }.max() ?? 0)
     }
   }
 }

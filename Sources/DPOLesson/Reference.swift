@@ -12,46 +12,55 @@ extension DPOLesson {
                  "dpo-reference-right", "dpo-reference-one-high", "dpo-reference-two-high", "dpo-reference-greedy"]
     ) { context in
       // lesson:begin dpo-reference
-      let data = try context.require(dataKey)
-      let model = try MiniGPT(config: modelConfig(vocabSize: data.tokenizer.vocabularySize), seed: context.seed, threads: threads)
-      let summary = try train(model, steps: context[referenceSteps], peak: context[learningRate], phase: "reference", in: context) { _, rng in
-        try data.demonstrations.batch(size: batchRows, context: model.config.contextLength, using: &rng)   // prompts masked
+      let runs = try context.require(dataKey)
+      let references = try runs.map { data in
+        let model = try MiniGPT(config: modelConfig(vocabSize: data.tokenizer.vocabularySize), seed: data.seed, threads: threads)
+        let summary = try train(model, steps: context[referenceSteps], peak: context[learningRate], seed: data.seed, phase: "reference", in: context) { _, rng in
+          try data.demonstrations.batch(size: batchRows, context: model.config.contextLength, using: &rng)   // prompts masked
+        }
+        return (model: model, summary: summary)
       }
       // lesson:end
-      context[referenceKey] = try TrainedPolicy(model, tokenizer: data.tokenizer, steps: summary.losses.count)
+      context[referenceKey] = TrainedPolicies(try zip(runs, references).map { data, run in
+        try TrainedPolicy(run.model, tokenizer: data.tokenizer, steps: run.summary.losses.count)
+      })
       context.chart(.lines(
-        [ChartSeries("response loss per step", values: summary.losses.map(Double.init))],
-        xLabel: "step", yLabel: "loss (nats)", title: "the reference's supervised fine-tuning"))
-      // How the reference splits its probability between the labeller's three answers, on held-out questions.
-      let answers = try (0...2).map { offset in
-        try ChatDataset(pairs: data.heldOut.map { ($0.prompt, "\($0.answer + offset)") }, tokenizer: data.tokenizer)
+        [ChartSeries("response loss per step, run 1", values: references[0].summary.losses.map(Double.init))],
+        xLabel: "step", yLabel: "loss (nats)", title: "a reference's supervised fine-tuning"))
+      // How each reference splits its probability between the labeller's three answers, on its run's held-out questions.
+      let probabilities = try (0...2).map { offset in
+        try overRuns(Array(zip(runs, references))) { data, run -> Double in
+          let answers = try ChatDataset(pairs: data.heldOut.map { ($0.prompt, "\($0.answer + offset)") }, tokenizer: data.tokenizer)
+          let pass = try run.model.forwardPass(try answers.batch(rows: Array(0..<answers.count), context: run.model.config.contextLength))
+          return try pass.sequenceLogProbabilities().reduce(0.0) { $0 + exp(Double($1)) } / Double(answers.count)
+        }
       }
-      let probabilities = try answers.map { set -> Double in
-        let pass = try model.forwardPass(try set.batch(rows: Array(0..<set.count), context: model.config.contextLength))
-        return try pass.sequenceLogProbabilities().reduce(0.0) { $0 + exp(Double($1)) } / Double(set.count)
+      let greedy = try overRuns(Array(zip(runs, references))) { data, run in
+        try replies(of: run.model, to: data.heldOut, tokenizer: data.tokenizer).accuracy
       }
-      let greedy = try replies(of: model, to: data.heldOut, tokenizer: data.tokenizer)
+      let loss = overRuns(references) { Double($0.summary.evaluations.last?.val ?? .nan) }
       context.table(
-        "the reference on the held-out questions", headers: ["answer", "mean probability"],
-        rows: zip(["right", "one too high", "two too high"], probabilities).map { [$0, NumberFormat.fixed($1, 3)] })
+        "the references on their held-out questions, mean (lowest to highest) over \(runs.count) runs", headers: ["answer", "probability"],
+        rows: zip(["right", "one too high", "two too high"], probabilities).map { [$0, $1.shown($1.mean, digits: 3)] }
+          + [["greedy answer right", greedy.shown(greedy.mean, digits: 0, percent: true)]])
+      let model = references[0].model
       context.measure("dpo-parameters", model.parameterCount)
       context.measure("dpo-context-length", model.config.contextLength)
-      context.measure("dpo-reference-batch", summary.windowsPerStep)
-      context.measure("dpo-reference-loss", Double(summary.evaluations.last?.val ?? .nan))
-      context.measure("dpo-reference-right", probabilities[0])
-      context.measure("dpo-reference-one-high", probabilities[1])
-      context.measure("dpo-reference-two-high", probabilities[2])
-      context.measure("dpo-reference-greedy", greedy.accuracy)
+      context.measure("dpo-reference-batch", references[0].summary.windowsPerStep)
+      context.measure("dpo-reference-loss", loss.mean, detail: "held-out response loss per run: " + loss.shown(loss.mean, digits: 3))
+      context.measure("dpo-reference-right", probabilities[0].mean)
+      context.measure("dpo-reference-one-high", probabilities[1].mean)
+      context.measure("dpo-reference-two-high", probabilities[2].mean)
+      context.measure("dpo-reference-greedy", greedy.mean)
     }
 
     Step(
       "dpo-response-log-probability", reads: [dataKey, referenceKey],
-      measures: ["dpo-example-chosen-log-probability", "dpo-example-rejected-log-probability",
-                 "dpo-example-graded-positions", "dpo-log-probability-is-token-sum"]
+      measures: ["dpo-example-graded-positions", "dpo-log-probability-is-token-sum"]
     ) { context in
       // lesson:begin dpo-response-log-probability
-      let data = try context.require(dataKey)
-      let reference = try context.require(referenceKey).makeModel()
+      let data = try context.require(dataKey)[0]                      // the first run
+      let reference = try context.require(referenceKey)[run: 0].makeModel()
       let batch = try data.heldOutPairs.batch(rows: [0], context: reference.config.contextLength)   // row 0 chosen, row 1 rejected
       let pass = try reference.forwardPass(batch)                     // the next-token loss; prompt targets are −100
       let logProbabilities = try pass.sequenceLogProbabilities()      // −(the NLL summed over each response)
@@ -75,8 +84,6 @@ extension DPOLesson {
                   NumberFormat.fixed(Double(logProbabilities[row]), 3)]
         })
       let gap = zip(logProbabilities, direct).map { abs(Double($0) - $1) }.max() ?? .nan
-      context.measure("dpo-example-chosen-log-probability", Double(logProbabilities[0]))
-      context.measure("dpo-example-rejected-log-probability", Double(logProbabilities[1]))
       context.measure("dpo-example-graded-positions", graded.count)
       context.measure("dpo-log-probability-is-token-sum", gap < 1e-4,
         detail: "largest difference from Σ log softmax over the graded positions: \(gap)")

@@ -27,16 +27,11 @@ public enum CPUCheck {
     exit(2)
   }
 
-  /// The commands that run with kernels `chooseBLASKernels` picks: the ones whose output no
-  /// lesson's figures depend on.
-  ///
-  /// The lesson commands keep OpenBLAS's own choice for now. Every kernel family rounds matrix
-  /// products its own way, and lesson 02 (DPO, a small model trained for thousands of steps on 20
-  /// questions) turns those last-bit differences into different accuracies: its figures hold with
-  /// the kernels they were measured with (OpenBLAS 0.3.21's fallback on this course's machines)
-  /// and 29 of 68 fail with the Haswell or SkylakeX ones. Until that lesson measures what does not
-  /// depend on rounding, switching kernels under it would fail a lesson that passes.
-  static let commandsWithChosenKernels: Set<String> = ["train", "sample", "bench", "export", "play"]
+  /// The matrix library and the kernels it loaded, which the result cache keys its entries by.
+  static var numericEnvironment: String {
+    let blas = BLAS.implementation
+    return [blas.library, blas.configuration, blas.core.isEmpty ? "" : blas.core + " kernels"].filter { !$0.isEmpty }.joined(separator: " ")
+  }
 
   /// Restarts this process with `OPENBLAS_CORETYPE` set when OpenBLAS fell back to kernels far
   /// below what this CPU runs.

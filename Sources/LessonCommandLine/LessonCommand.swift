@@ -44,18 +44,16 @@ public struct LessonCommand: ParsableCommand {
   ///   - arguments: the arguments after the program name; nil = the process's own.
   ///
   /// `bundles` is evaluated only after the CPU check: bundle code is compiled for the vector ISA.
-  /// Before anything else, for the numeric commands on a CPU newer than the installed OpenBLAS,
-  /// the process restarts once with better BLAS kernels (see `CPUCheck.chooseBLASKernels`).
+  /// Before anything else, on a CPU newer than the installed OpenBLAS, the process restarts once
+  /// with better BLAS kernels (see `CPUCheck.chooseBLASKernels`). Every command does: the lessons'
+  /// figures hold whichever kernels round the matrix products, and the cache keeps each kernel
+  /// family's results apart.
   public static func main(
     bundles: @autoclosure () -> [LessonBundle], lessons: [BuiltInLesson] = [], arguments: [String]? = nil
   ) -> Never {
     CPUCheck.requireVectorISA()
+    CPUCheck.chooseBLASKernels()
     let given = arguments ?? Array(CommandLine.arguments.dropFirst())
-    if let command = GlobalOptions.leadingGlobalOptions(given).rest.first,
-      CPUCheck.commandsWithChosenKernels.contains(command)
-    {
-      CPUCheck.chooseBLASKernels()
-    }
     Course.current = Course(bundles: bundles(), lessons: lessons)
     // Built once, and only when the first word is neither a command nor an option.
     var found: LessonLocator?
@@ -188,7 +186,9 @@ public struct GlobalOptions: ParsableArguments {
 
   /// The environment the LessonKit commands run in.
   public func environment() -> CommandEnvironment {
-    .standard(color: color, locator: locator())
+    var environment = CommandEnvironment.standard(color: color, locator: locator())
+    environment.numericEnvironment = CPUCheck.numericEnvironment
+    return environment
   }
 }
 

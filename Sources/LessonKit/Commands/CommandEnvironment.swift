@@ -26,6 +26,10 @@ public struct CommandEnvironment {
   public var readLine: () -> String?
   /// Where the result cache lives; nil means the standard directory (`$XDG_CACHE_HOME/lesson`).
   public var cacheDirectory: String?
+  /// What decides the steps' numbers besides the build: for the built-in course, the matrix
+  /// library and the kernels it loaded. Kernel families round matrix products differently, so a
+  /// cached result is read back only by runs with the same one, as if it had been computed again.
+  public var numericEnvironment = ""
 
   public init(
     out: @escaping (String) -> Void, err: @escaping (String) -> Void, outStyle: TerminalStyle,

@@ -46,7 +46,7 @@ extension CommandEnvironment {
   /// The result cache in the standard directory, warning on stderr.
   public func resultCache() -> ResultCache {
     let err = self.err
-    return ResultCache(
-      directory: cacheDirectory ?? ResultCache.standardDirectory(), build: BuildIdentity.current, warn: { err($0) })
+    let build = numericEnvironment.isEmpty ? BuildIdentity.current : BuildIdentity.current + " with " + numericEnvironment
+    return ResultCache(directory: cacheDirectory ?? ResultCache.standardDirectory(), build: build, warn: { err($0) })
   }
 }
