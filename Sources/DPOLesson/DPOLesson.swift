@@ -25,9 +25,6 @@ public enum DPOLesson {
     betaSweep
   }
 
-  /// The seed of run `index`: run 0 has the lesson seed, so one run is the lesson as it was.
-  static func runSeed(_ index: Int, in context: StepContext) -> UInt64 { context.seed &+ UInt64(index) }
-
   // MARK: - Settings
 
   static let beta = Parameter.real(

@@ -74,7 +74,7 @@ extension DPOLesson {
       // lesson:begin dpo-data
       let tokenizer = try ChatTemplate.extendedTokenizer("0123456789+")   // digits, "+" and the template's markers
       let runs = try (0..<context[runCount]).map { run in
-        let seed = runSeed(run, in: context)                               // run 0: the lesson seed
+        let seed = context.seed &+ UInt64(run)                             // run 0 has the lesson seed
         var rng = SeededGenerator(seed: seed)
         var questions = (0...9).flatMap { a in (0...9).map { b in Sum(a: a, b: b) } }
         questions.shuffle(using: &rng)

@@ -47,7 +47,7 @@ extension DPOLesson {
       context.measure("dpo-parameters", model.parameterCount)
       context.measure("dpo-context-length", model.config.contextLength)
       context.measure("dpo-reference-batch", references[0].summary.windowsPerStep)
-      context.measure("dpo-reference-loss", loss.mean, detail: "held-out response loss per run: " + loss.shown(loss.mean, digits: 3))
+      context.measure("dpo-reference-loss", loss.mean, detail: "response loss per run: " + loss.shown(loss.mean, digits: 3))
       context.measure("dpo-reference-right", probabilities[0].mean)
       context.measure("dpo-reference-one-high", probabilities[1].mean)
       context.measure("dpo-reference-two-high", probabilities[2].mean)
