@@ -252,8 +252,28 @@ public final class LessonRunner {
       // The worker is parked in the handler for good: the context is the runner's again, and
       // the steps that do not read this one's state still run. (Parked, it is still a thread
       // the process must not tear down under it.)
+      StepTrapGuard.forget(watch)
       Self.abandonedWork.withLock { $0 = true }
       return (StepTrapGuard.describe(signal) + location, seconds(since: start))
+    case .foreignTrap(let signal):
+      // Another thread trapped while this step ran (steps run one at a time: it was this
+      // step's). That thread is parked; the step's own is usually waiting for it forever, or
+      // still computing: park it as well, so the context is the runner's again.
+      Self.abandonedWork.withLock { $0 = true }
+      let message = StepTrapGuard.describe(signal) + " on a thread the step started" + location
+      guard StepTrapGuard.stopStepThread(reportingTo: watch) else {
+        // It did not stop: like a timed-out step, it may still write to the context.
+        abandonedBy = id
+        return (message + "; its own thread could not be stopped and may still be running", seconds(since: start))
+      }
+      StepTrapGuard.forget(watch)
+      return (message, seconds(since: start))
+    case .parked:
+      // Only `stopStepThread` asks for a park and reads the answer itself, so this byte cannot
+      // come first; were it to, the thread is parked all the same.
+      StepTrapGuard.forget(watch)
+      Self.abandonedWork.withLock { $0 = true }
+      return ("stopped" + location, seconds(since: start))
     }
   }
 
