@@ -43,10 +43,11 @@ public struct RunConfiguration: Sendable {
 }
 
 extension CommandEnvironment {
-  /// The result cache in the standard directory, warning on stderr.
+  /// The result cache in the standard directory, tagged with the user's key, warning on stderr.
   public func resultCache() -> ResultCache {
     let err = self.err
     return ResultCache(
-      directory: cacheDirectory ?? ResultCache.standardDirectory(), build: BuildIdentity.current, warn: { err($0) })
+      directory: cacheDirectory ?? ResultCache.standardDirectory(), build: BuildIdentity.current,
+      keyFile: CacheSigningKey.standardPath(), warn: { err($0) })
   }
 }
