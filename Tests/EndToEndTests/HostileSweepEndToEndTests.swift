@@ -81,12 +81,12 @@ import Testing
   /// A trap on a thread the step started itself (a `Thread` it waits for; a dispatch queue's
   /// thread while the step's own thread works on) is that step's failure, with the step's Swift
   /// file:line; the independent claim is still checked, and the process exits 1 rather than
-  /// dying by the signal. The second step would sleep 30 s: it is stopped, not waited for.
+  /// dying by the signal. The second step would sleep 30 s: its thread is stopped, not waited
+  /// for (had the park failed, the message would say it "could not be stopped", and every later
+  /// step would be "not run").
   @Test(arguments: [["check", "Extra/thread-trapping.md"], ["run", "--no-pause", "Extra/thread-trapping.md"]])
   func aTrapOnAThreadTheStepStartedFailsThatStepAndTheRunGoesOn(_ arguments: [String]) throws {
-    let start = Date()
     let output = try LessonBinary.runTestbed(arguments)
-    let seconds = Date().timeIntervalSince(start)
     Self.expectClean(output, [1], "\(arguments)")
     let text = output.stdout + output.stderr
     for step in ["selftest-thread-trap", "selftest-queue-trap"] {
@@ -94,8 +94,7 @@ import Testing
     }
     #expect(text.contains("trapped: a Swift runtime error"), "\(text)")
     #expect(text.contains("EngineSelfTest.swift:"), "\(text)")
-    #expect(!text.contains("could not be stopped"), "\(text)")
-    #expect(seconds < 25, "took \(seconds) s: the sleeping step was waited for instead of stopped")
+    #expect(!text.contains("could not be stopped") && !text.contains("not run"), "\(text)")
     if arguments.first == "check" {
       #expect(output.stdout.contains("Extra/thread-trapping.md:3 selftest-thread-trap FAIL"), "\(output.stdout)")
       #expect(output.stdout.contains("Extra/thread-trapping.md:7 selftest-queue-trap FAIL"), "\(output.stdout)")

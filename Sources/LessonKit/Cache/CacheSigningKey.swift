@@ -39,7 +39,12 @@ public struct CacheSigningKey: Sendable, Equatable {
   /// Reads the key at `path`, creating it (and its directory, mode 0700) when there is none.
   static func loadOrCreate(at path: String) throws -> CacheSigningKey {
     if let key = try read(path) { return key }
-    try makeDirectories((path as NSString).deletingLastPathComponent, path: path)
+    do {
+      // Mode 0700 for what is created: the key's folder is nobody else's business.
+      try ResultCache.makeDirectories((path as NSString).deletingLastPathComponent, mode: 0o700)
+    } catch {
+      throw Refusal(path: path, reason: "cannot be created (\(error))")
+    }
     var generator = SystemRandomNumberGenerator()
     let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
     do {
@@ -88,20 +93,6 @@ public struct CacheSigningKey: Sendable, Equatable {
     let count = bytes.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, length) }
     guard count == length else { throw Refusal(path: path, reason: "cannot be read whole; \(remedy)") }
     return CacheSigningKey(bytes: bytes)
-  }
-
-  /// `mkdir -p` with mode 0700 for what it creates: the key's folder is nobody else's business.
-  private static func makeDirectories(_ directory: String, path: String) throws {
-    var prefix = directory.hasPrefix("/") ? "" : "."
-    for component in directory.split(separator: "/") {
-      prefix += "/" + component
-      guard mkdir(prefix, 0o700) == 0 || errno == EEXIST else {
-        throw Refusal(path: path, reason: "cannot be created: \(prefix): \(String(cString: strerror(errno)))")
-      }
-    }
-    guard case .directory = FileKind.of(directory) else {
-      throw Refusal(path: path, reason: "cannot be created: \(directory) is \(FileKind.of(directory).phrase), not a directory")
-    }
   }
 }
 

@@ -152,12 +152,12 @@ public final class ResultCache: @unchecked Sendable {
     }
   }
 
-  /// `mkdir -p path`.
-  private static func makeDirectories(_ path: String) throws {
+  /// `mkdir -p path`, giving what it creates `mode` (the key's folder is private: 0700).
+  static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws {
     var prefix = path.hasPrefix("/") ? "" : "."
     for component in path.split(separator: "/") {
       prefix += "/" + component
-      guard mkdir(prefix, 0o755) == 0 || errno == EEXIST else {
+      guard mkdir(prefix, mode) == 0 || errno == EEXIST else {
         throw CacheDirectoryError(path: prefix, reason: "it cannot be created: " + String(cString: strerror(errno)))
       }
     }

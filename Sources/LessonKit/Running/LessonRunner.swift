@@ -38,12 +38,14 @@ public final class LessonRunner {
   /// Steps whose written state is present in the context.
   private var stateReady: Set<String> = []
   private var keys: [String: String] = [:]
-  /// Set when a step overran its timeout: its thread may still be using the context.
+  /// Set when a step overran its timeout, or its thread could not be stopped after another of
+  /// its threads trapped: its thread may still be using the context.
   private var abandonedBy: String?
   /// The lesson's parameters (of its steps and everything they depend on).
   public let parameters: [ParameterSpec]
 
-  /// Whether any runner in this process left a timed-out step's thread running.
+  /// Whether any runner in this process left a step's thread running or parked (a step that
+  /// timed out, or trapped on any of its threads).
   ///
   /// Such a thread may still be computing when the command ends, and `exit(3)` would run the
   /// process's exit handlers and static destructors under it (a crash at exit, not the exit code
@@ -154,7 +156,7 @@ public final class LessonRunner {
       records[id] = record
       return record
     }
-    if let abandonedBy { return fail("not run: step '\(abandonedBy)' timed out and may still be running") }
+    if let abandonedBy { return fail("not run: step '\(abandonedBy)' timed out (or could not be stopped after a trap) and may still be running") }
     guard let step = registry.step(id) else { return fail("step '\(id)' is not registered") }
     for upstream in registry.upstream(of: id) {
       if let failure = ensure(upstream).failure { return fail("dependency '\(upstream)' failed: \(failure)") }
