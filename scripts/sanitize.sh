@@ -26,6 +26,10 @@
 #   after the trap-on-any-thread and worker-pool changes: WorkerPoolTests, DataParallelTests,
 #     TrainingTests, StepTrapTests, RunnerTests, ResultCacheTests, HMACSHA256Tests and the
 #     end-to-end trap, timeout and cache-key cases (57 tests)                         429 s, no report
+#   PretrainingTests|SafetensorsTests|ModelCommandsTests, skipping LearningTests (run above),
+#     the PyTorch suites and ClaimMutationTests (158 tests)                             322 s, no report
+# Not run under TSan: the other end-to-end suites (CLI commands, tmux sessions, author packages,
+# installed use) and BrowserTests.
 # The only failure was aFileSizeLimitDegradesTheCacheWithOneWarning: under `ulimit -f 1` the
 # TSan runtime itself dies of SIGBUS before `main` (exit 66, "ThreadSanitizer: BUS on unknown
 # address"; the same with no log_path), so it is skipped in the thread pass below. It is not a
