@@ -81,7 +81,8 @@ enum LessonFuzzTarget {
       _ = StepInfo.parse(candidate)
     }
     // The result cache's entry reader: any bytes must be refused with a reason or read whole.
-    if let entry = try? CacheEntryFormat.decode([UInt8](data), key: "k", build: "b") {
+    let fuzzKey = CacheSigningKey(bytes: [UInt8](repeating: UInt8(ascii: "k"), count: CacheSigningKey.length))
+    if let entry = try? CacheEntryFormat.decode([UInt8](data), key: "k", build: "b", signingKey: fuzzKey) {
       precondition(entry.key == "k" && entry.build == "b", "a foreign entry was accepted")
     }
     // `--set` values, as a parameter of each kind would read them.

@@ -10,20 +10,22 @@ binary=$1; shift
 reports=$(mktemp -d "${TMPDIR:-/tmp}/lesson-check-reports.XXXXXX")
 if [[ -n "${LESSON_CHECK_CACHE:-}" ]]; then
   cache=$LESSON_CHECK_CACHE
-  rm -rf "$cache"
+  rm -rf "$cache" "$cache.state"
   mkdir -p "$cache"
   trap 'rm -rf "$reports"' EXIT
 else
   cache=$(mktemp -d "${TMPDIR:-/tmp}/lesson-check-cache.XXXXXX")
-  trap 'rm -rf "$cache" "$reports"' EXIT
+  trap 'rm -rf "$cache" "$cache.state" "$reports"' EXIT
 fi
+# The cache's key (XDG_STATE_HOME/lesson/cache-key) is kept beside it in $cache.state, never in
+# the user's home; the end-to-end tests that reuse the cache look for it there too.
 python=${PYTHON:-python3}
 
 start=$(date +%s.%N)
 status=0
-XDG_CACHE_HOME=$cache "$binary" check --format json "$@" > "$reports/cold.json" || status=$?
+XDG_CACHE_HOME=$cache XDG_STATE_HOME=$cache.state "$binary" check --format json "$@" > "$reports/cold.json" || status=$?
 cold_end=$(date +%s.%N)
-XDG_CACHE_HOME=$cache "$binary" check --format json "$@" > "$reports/warm.json" || true
+XDG_CACHE_HOME=$cache XDG_STATE_HOME=$cache.state "$binary" check --format json "$@" > "$reports/warm.json" || true
 warm_end=$(date +%s.%N)
 
 "$python" - "$reports/cold.json" "$reports/warm.json" "$start" "$cold_end" "$warm_end" <<'PY'

@@ -99,6 +99,60 @@ public enum AtomicFile {
     }
   }
 
+  /// Creates `path` holding `bytes` with exactly `mode`, unless a file is already there.
+  ///
+  /// The bytes go to a temporary file first and are linked into place (`link` fails if the
+  /// name exists), so the file appears whole or not at all, and of two processes creating it
+  /// at once one wins and the other reads the winner's (unlike `rename`, which would let the
+  /// second replace a file the first already used).
+  ///
+  /// - Returns: true when this call created it; false when a file was already at `path`.
+  public static func create(_ bytes: [UInt8], at path: String, mode: mode_t) throws -> Bool {
+    let directory = (path as NSString).deletingLastPathComponent
+    let name = (path as NSString).lastPathComponent
+    let temporary = (directory as NSString).appendingPathComponent(
+      "\(name).tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))")
+    inFlight.insert(temporary)
+    defer { inFlight.remove(temporary) }
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+    guard descriptor >= 0 else {
+      throw FileWriteError(path: path, operation: "create a temporary file next to", reason: lastError())
+    }
+    defer { _ = unlink(temporary) }
+    var closed = false
+    do {
+      // open() applied the umask; the file gets exactly `mode`.
+      guard fchmod(descriptor, mode) == 0 else { throw FileWriteError(path: temporary, operation: "set the mode of", reason: lastError()) }
+      try bytes.withUnsafeBytes { raw in
+        var offset = 0
+        while offset < raw.count {
+          let written = systemWrite(descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset)
+          if written < 0 {
+            if errno == EINTR { continue }
+            throw FileWriteError(path: temporary, operation: "write", reason: lastError())
+          }
+          offset += written
+        }
+      }
+      guard fsync(descriptor) == 0 else { throw FileWriteError(path: temporary, operation: "fsync", reason: lastError()) }
+      closed = true
+      guard close(descriptor) == 0 else { throw FileWriteError(path: temporary, operation: "close", reason: lastError()) }
+    } catch {
+      if !closed { _ = close(descriptor) }
+      throw error
+    }
+    guard link(temporary, path) == 0 else {
+      if errno == EEXIST { return false }
+      throw FileWriteError(path: path, operation: "create", reason: lastError())
+    }
+    let directoryDescriptor = open(directory, O_RDONLY | O_CLOEXEC)
+    if directoryDescriptor >= 0 {
+      _ = fsync(directoryDescriptor)
+      _ = close(directoryDescriptor)
+    }
+    return true
+  }
+
   /// Writes `text` as UTF-8 to `path`.
   public static func write(_ text: String, to path: String, createDirectory: Bool = false) throws {
     try write(Array(text.utf8), to: path, createDirectory: createDirectory)

@@ -103,6 +103,31 @@ enum EngineSelfTest {
       let nearlyLargest = Int.max - Int(context.seed & 1)
       context.text("\(nearlyLargest + 2)")
     }
+    Step("selftest-thread-trap") { context in
+      // For the trap tests: the step starts a thread of its own, which overflows, and waits for
+      // it as an author's join would: forever, once that thread is parked.
+      context.progress("selftest-thread-trap: starting a thread that overflows")
+      let seed = context.seed
+      let done = DispatchSemaphore(value: 0)
+      let thread = Thread {
+        let nearlyLargest = Int.max - Int(seed & 1)
+        FileHandle.standardError.write(Data("\(nearlyLargest + 2)\n".utf8))
+        done.signal()
+      }
+      thread.start()
+      done.wait()
+    }
+    Step("selftest-queue-trap") { context in
+      // For the trap tests: a dispatch queue's thread indexes past the end of an array while the
+      // step's own thread goes on working (30 s in short sleeps) rather than waiting for it.
+      context.progress("selftest-queue-trap: indexing out of range on a queue")
+      let index = Int(context.seed & 1)
+      DispatchQueue.global().async {
+        let empty: [Int] = []
+        FileHandle.standardError.write(Data("\(empty[index])\n".utf8))
+      }
+      for _ in 0..<600 { Thread.sleep(forTimeInterval: 0.05) }
+    }
     Step("selftest-progress") { context in
       logRun("selftest-progress")
       for i in 1...3 { context.progress("counting \(i)/3") }

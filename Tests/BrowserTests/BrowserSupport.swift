@@ -52,7 +52,10 @@ enum PageTestSupport {
     // The pretraining page replays the steps of `make test`'s cold check ($LESSON_SHARED_CACHE);
     // otherwise each build starts from an empty cache of its own, never the user's.
     let shared = ProcessInfo.processInfo.environment["LESSON_SHARED_CACHE"] ?? ""
-    environment["XDG_CACHE_HOME"] = shared.isEmpty ? scratch + "/cache" : shared
+    let cacheHome = shared.isEmpty ? scratch + "/cache" : shared
+    environment["XDG_CACHE_HOME"] = cacheHome
+    // The cache's key, beside the cache as scripts/check-lessons.sh keeps it for the shared one.
+    environment["XDG_STATE_HOME"] = cacheHome + ".state"
     process.environment = environment
     FileManager.default.createFile(atPath: scratch + "/out", contents: nil)
     FileManager.default.createFile(atPath: scratch + "/err", contents: nil)

@@ -78,6 +78,31 @@ import Testing
     }
   }
 
+  /// A trap on a thread the step started itself (a `Thread` it waits for; a dispatch queue's
+  /// thread while the step's own thread works on) is that step's failure, with the step's Swift
+  /// file:line; the independent claim is still checked, and the process exits 1 rather than
+  /// dying by the signal. The second step would sleep 30 s: its thread is stopped, not waited
+  /// for (had the park failed, the message would say it "could not be stopped", and every later
+  /// step would be "not run").
+  @Test(arguments: [["check", "Extra/thread-trapping.md"], ["run", "--no-pause", "Extra/thread-trapping.md"]])
+  func aTrapOnAThreadTheStepStartedFailsThatStepAndTheRunGoesOn(_ arguments: [String]) throws {
+    let output = try LessonBinary.runTestbed(arguments)
+    Self.expectClean(output, [1], "\(arguments)")
+    let text = output.stdout + output.stderr
+    for step in ["selftest-thread-trap", "selftest-queue-trap"] {
+      #expect(text.contains("on a thread the step started (step '\(step)' at "), "\(step): \(text)")
+    }
+    #expect(text.contains("trapped: a Swift runtime error"), "\(text)")
+    #expect(text.contains("EngineSelfTest.swift:"), "\(text)")
+    #expect(!text.contains("could not be stopped") && !text.contains("not run"), "\(text)")
+    if arguments.first == "check" {
+      #expect(output.stdout.contains("Extra/thread-trapping.md:3 selftest-thread-trap FAIL"), "\(output.stdout)")
+      #expect(output.stdout.contains("Extra/thread-trapping.md:7 selftest-queue-trap FAIL"), "\(output.stdout)")
+      #expect(output.stdout.contains("Extra/thread-trapping.md:11 selftest-seed pass"), "\(output.stdout)")
+      #expect(output.lastLine == "1 passed, 2 failed", "\(output.stdout)")
+    }
+  }
+
   @Test func aStepThatNeverReturnsNamesItsFileAndLine() throws {
     let output = try LessonBinary.runTestbed(["check", "bad-lessons/step-times-out.md"])
     Self.expectClean(output, [1], "timeout")
@@ -123,6 +148,52 @@ import Testing
     Self.expectClean(output, [0], home)
     #expect(output.stderr.contains("Not a directory"), "\(output.stderr)")
     #expect(!output.stderr.contains("NSCocoaErrorDomain") && !output.stderr.contains("UserInfo"), "\(output.stderr)")
+  }
+
+  /// A cache directory copied to another user (another state directory, so another key) is
+  /// foreign: every step is recomputed with a warning and the check passes as cold; that user's
+  /// own entries then replay. The key is private and outside the cache directory.
+  @Test func aCacheCopiedToAnotherUserIsRecomputedWithAWarning() throws {
+    let directory = try TemporaryDirectory()
+    let cache = directory.path + "/cache"
+    let log = directory.path + "/ran.log"
+    func check(as user: String) throws -> (LessonBinary.Output, [String]) {
+      try? FileManager.default.removeItem(atPath: log)
+      let output = try LessonBinary.runTestbed(["check", "selftest"], environment: [
+        "XDG_CACHE_HOME": cache, "XDG_STATE_HOME": directory.path + "/" + user, "LESSON_SELFTEST_RUN_LOG": log,
+      ])
+      return (output, ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init))
+    }
+    let (cold, ranCold) = try check(as: "alice")
+    Self.expectClean(cold, [0], "alice, cold")
+    #expect(ranCold.contains("selftest-make-range"))
+    #expect(mode(directory.path + "/alice/lesson/cache-key") == 0o600)
+    let (foreign, ranForeign) = try check(as: "bob")
+    Self.expectClean(foreign, [0], "bob, alice's cache")
+    #expect(ranForeign.sorted() == ranCold.sorted(), "bob replayed alice's entries: \(ranForeign)")
+    #expect(foreign.stderr.contains("its tag does not match"), "\(foreign.stderr)")
+    #expect(foreign.lastLine == cold.lastLine)
+    let (warm, ranWarm) = try check(as: "bob")
+    Self.expectClean(warm, [0], "bob, warm")
+    #expect(ranWarm.isEmpty, "\(ranWarm)")
+    #expect(!warm.stderr.contains("warning"), "\(warm.stderr)")
+  }
+
+  /// A key file others can read is refused with one warning saying how to fix it; the check
+  /// runs uncached and passes.
+  @Test func aKeyFileOthersCanReadDegradesTheCacheWithOneWarning() throws {
+    let directory = try TemporaryDirectory()
+    let key = directory.path + "/state/lesson/cache-key"
+    try FileManager.default.createDirectory(atPath: directory.path + "/state/lesson", withIntermediateDirectories: true)
+    #expect(FileManager.default.createFile(
+      atPath: key, contents: Data(repeating: 1, count: 32), attributes: [.posixPermissions: 0o644]))
+    let output = try LessonBinary.runTestbed(["check", "selftest"], environment: [
+      "XDG_CACHE_HOME": directory.path + "/cache", "XDG_STATE_HOME": directory.path + "/state",
+    ])
+    Self.expectClean(output, [0], "world-readable key")
+    #expect(output.stderr.components(separatedBy: "warning:").count == 2, "\(output.stderr)")
+    #expect(output.stderr.contains("chmod 600 \(key)"), "\(output.stderr)")
+    #expect(mode(key) == 0o644, "the key file was changed")
   }
 
   /// Entries replaced by a link loop, a link to /dev/zero, a 10 GB sparse file or the bare magic

@@ -70,6 +70,13 @@ struct LessonBinary {
     defer { try? FileManager.default.removeItem(at: scratch) }
     // Every invocation starts with an empty result cache unless the test names one.
     if environment["XDG_CACHE_HOME"] == nil { env["XDG_CACHE_HOME"] = scratch.appendingPathComponent("cache").path }
+    // The cache's key lives in the state directory (`XDG_STATE_HOME/lesson/cache-key`). Unless
+    // the test names one: beside the cache it named (`CACHE.state`, as scripts/check-lessons.sh
+    // does for the shared cache), so runs on one cache share a key; else in the scratch
+    // directory. Never in the real home.
+    if environment["XDG_STATE_HOME"] == nil {
+      env["XDG_STATE_HOME"] = environment["XDG_CACHE_HOME"].map { $0 + ".state" } ?? scratch.appendingPathComponent("state").path
+    }
     process.environment = env
     let outURL = scratch.appendingPathComponent("stdout")
     let errURL = scratch.appendingPathComponent("stderr")

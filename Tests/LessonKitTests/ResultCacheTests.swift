@@ -7,10 +7,10 @@ import Testing
   /// Runs every claim of the fixture lesson with a fresh fixture (fresh counters) and returns
   /// which steps really ran, and the results.
   private func check(
-    _ cache: TemporaryCache, build: String = "build-A", set: [String] = [], seed: UInt64 = 1337
+    _ cache: TemporaryCache, build: String = "build-A", set: [String] = [], seed: UInt64 = 1337, keyFile: String? = nil
   ) throws -> (ran: [String], results: [CheckResult]) {
     let fixture = try GraphFixture()
-    let runner = try fixture.runner(cache: cache.make(build: build), set: set, seed: seed)
+    let runner = try fixture.runner(cache: cache.make(build: build, keyFile: keyFile), set: set, seed: seed)
     let results = fixture.checkAll(runner)
     let ran = ["base", "scaled", "report", "other", "uses-handle"].filter { fixture.counter.count($0) > 0 }
     return (ran, results)
@@ -131,15 +131,19 @@ import Testing
   @Test func aHandEditedMeasurementIsRefused() throws {
     let cache = TemporaryCache()
     _ = try check(cache)
-    // Change the recorded sum in place (same length), keeping the old checksum.
+    // Change the recorded sum in place (10 → 90, same length), keeping the old tag.
+    var edited = 0
     for file in cache.entryFiles() {
       var text = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
-      if let range = findBytes(Array("[10,".utf8), in: text) ?? findBytes(Array(":10,".utf8), in: text) {
-        text[range.lowerBound + 1] = UInt8(ascii: "9")
+      if let range = findBytes(Array(#""base-sum":{"number":{"_0":10}"#.utf8), in: text) {
+        text[range.upperBound - 3] = UInt8(ascii: "9")
         try Data(text).write(to: URL(fileURLWithPath: file))
+        edited += 1
       }
     }
+    #expect(edited == 1)
     let warm = try check(cache)
+    #expect(warm.ran.contains("base"))
     #expect(warm.results.first { $0.id == "base-sum" }?.passed == true)
   }
 
@@ -194,6 +198,128 @@ import Testing
     #expect(cache.make().entries().isEmpty)
   }
 
+  // MARK: - The key
+
+  /// Rewrites every entry: `edit` changes its bytes, then the last 32 bytes become the plain
+  /// SHA-256 of the rest, as anyone without the key can compute (and as format 1 checked).
+  private func editAndHashAgain(_ cache: TemporaryCache, _ edit: (inout [UInt8]) -> Void) throws {
+    for file in cache.entryFiles() {
+      var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+      edit(&bytes)
+      let body = Array(bytes.dropLast(32))
+      try Data(body + SHA256.hash(body)).write(to: URL(fileURLWithPath: file))
+    }
+  }
+
+  @Test func anEntryEditedAndHashedAgainIsRecomputedWithAWarning() throws {
+    let cache = TemporaryCache()
+    let cold = try check(cache)
+    var edited = 0
+    try editAndHashAgain(cache) { bytes in
+      // base-sum is 10: record 90 instead, the same length, so only the tag can tell.
+      if let range = findBytes(Array(#""base-sum":{"number":{"_0":10}"#.utf8), in: bytes) {
+        bytes[range.upperBound - 3] = UInt8(ascii: "9")
+        edited += 1
+      }
+    }
+    #expect(edited >= 1)
+    let warm = try check(cache)
+    #expect(warm.ran == ["base", "scaled", "report", "other", "uses-handle"])
+    #expect(stripped(warm.results) == stripped(cold.results))
+    #expect(warm.results.first { $0.id == "base-sum" }?.passed == true)
+    #expect(cache.warnings.contains { $0.contains("ignoring cache entry") && $0.contains("its tag does not match") })
+  }
+
+  @Test func anEntryOfTheOlderUnkeyedFormatIsRecomputedWithAWarning() throws {
+    let cache = TemporaryCache()
+    let cold = try check(cache)
+    // What format 1 wrote: its magic, and a plain SHA-256 at the end.
+    try editAndHashAgain(cache) { bytes in
+      bytes.replaceSubrange(0..<15, with: Array("LESSON-CACHE 1\n".utf8))
+    }
+    let warm = try check(cache)
+    #expect(warm.ran == ["base", "scaled", "report", "other", "uses-handle"])
+    #expect(stripped(warm.results) == stripped(cold.results))
+    #expect(cache.warnings.contains { $0.contains("written by an older lesson, without a key") }, "\(cache.warnings)")
+  }
+
+  @Test func entriesFromACacheWithAnotherKeyAreForeign() throws {
+    let cache = TemporaryCache()
+    let cold = try check(cache)
+    // The same directory read by another user or machine: its own key, in its own state directory.
+    let otherKey = cache.stateDirectory + "/other-user/cache-key"
+    let foreign = try check(cache, keyFile: otherKey)
+    #expect(foreign.ran == ["base", "scaled", "report", "other", "uses-handle"])
+    #expect(stripped(foreign.results) == stripped(cold.results))
+    #expect(cache.warnings.filter { $0.contains("its tag does not match") }.count == 5, "\(cache.warnings)")
+    // Its own entries (now tagged with the other key) replay under that key.
+    #expect(try check(cache, keyFile: otherKey).ran.isEmpty)
+  }
+
+  @Test func theKeyIsMadeOncePrivateAndOutsideTheCache() throws {
+    let cache = TemporaryCache()
+    _ = try check(cache)
+    var info = stat()
+    #expect(stat(cache.keyFile, &info) == 0)
+    #expect(info.st_mode & 0o777 == 0o600)
+    #expect(info.st_size == off_t(CacheSigningKey.length))
+    #expect(stat(cache.stateDirectory + "/lesson", &info) == 0 && info.st_mode & 0o777 == 0o700)
+    #expect(!cache.keyFile.hasPrefix(cache.directory + "/"))
+    let key = try Data(contentsOf: URL(fileURLWithPath: cache.keyFile))
+    #expect(try check(cache).ran.isEmpty)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: cache.keyFile)) == key, "the key was replaced")
+    #expect(Set(key).count > 4, "not random bytes: \(Array(key))")
+    #expect(cache.warnings.isEmpty)
+  }
+
+  @Test func theStandardKeyFileIsInTheStateDirectory() {
+    #expect(CacheSigningKey.standardPath(environment: ["XDG_STATE_HOME": "/s", "HOME": "/h"]) == "/s/lesson/cache-key")
+    #expect(CacheSigningKey.standardPath(environment: ["HOME": "/h"]) == "/h/.local/state/lesson/cache-key")
+    #expect(CacheSigningKey.standardPath(environment: ["XDG_STATE_HOME": "relative", "HOME": "/h"]) == "/h/.local/state/lesson/cache-key")
+  }
+
+  /// A key file that cannot be trusted is not used: one warning that names it and says how to
+  /// fix it, every step computed, every result right, and nothing cached.
+  @Test(arguments: ["directory", "short", "readable by others", "symbolic link", "fifo", "unreadable folder"])
+  func aBadKeyFileGivesOneWarningAndCorrectResults(_ kind: String) throws {
+    let cache = TemporaryCache()
+    let folder = cache.stateDirectory + "/lesson"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let good = [UInt8](repeating: 7, count: CacheSigningKey.length)
+    var fix = "rm " + cache.keyFile
+    switch kind {
+    case "directory":
+      try FileManager.default.createDirectory(atPath: cache.keyFile, withIntermediateDirectories: false)
+    case "short":
+      #expect(FileManager.default.createFile(atPath: cache.keyFile, contents: Data(good.prefix(31)), attributes: [.posixPermissions: 0o600]))
+    case "readable by others":
+      #expect(FileManager.default.createFile(atPath: cache.keyFile, contents: Data(good), attributes: [.posixPermissions: 0o644]))
+      fix = "chmod 600 " + cache.keyFile
+    case "symbolic link":
+      let real = cache.stateDirectory + "/real-key"
+      #expect(FileManager.default.createFile(atPath: real, contents: Data(good), attributes: [.posixPermissions: 0o600]))
+      try FileManager.default.createSymbolicLink(atPath: cache.keyFile, withDestinationPath: real)
+    case "fifo":
+      #expect(mkfifo(cache.keyFile, 0o600) == 0)
+    default:
+      // The key's folder cannot be entered, so the key can be neither read nor created (root
+      // ignores modes, so there a file stands where the folder should be instead).
+      try FileManager.default.removeItem(atPath: folder)
+      #expect(FileManager.default.createFile(atPath: folder, contents: Data("x".utf8)))
+      fix = "cannot be"
+    }
+    let cold = try check(cache)
+    #expect(cold.ran == ["base", "scaled", "report", "other", "uses-handle"])
+    #expect(cold.results.allSatisfy { $0.passed }, "\(cold.results)")
+    #expect(cache.warnings.count == 1, "\(cache.warnings)")
+    #expect(cache.warnings.first?.contains(cache.keyFile) == true, "\(cache.warnings)")
+    #expect(cache.warnings.first?.contains(fix) == true, "\(cache.warnings)")
+    #expect(cache.warnings.first?.contains("continuing without the result cache") == true)
+    #expect(cache.entryFiles().isEmpty)
+    // Still refused next time: nothing was replaced or trusted in between.
+    #expect(try check(cache).ran.count == 5)
+  }
+
   private func findBytes(_ needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
     guard needle.count <= haystack.count else { return nil }
     for start in 0...(haystack.count - needle.count) where Array(haystack[start..<start + needle.count]) == needle {
@@ -231,5 +357,41 @@ import Testing
       hasher.update(bytes[split...])
       #expect(hasher.finalize() == SHA256.hash(bytes))
     }
+  }
+}
+
+/// RFC 4231's test vectors for HMAC-SHA256 (case 5 compares the 128-bit truncation it gives).
+@Suite struct HMACSHA256Tests {
+  @Test(arguments: [
+    ([UInt8](repeating: 0x0B, count: 20), Array("Hi There".utf8),
+     "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+    (Array("Jefe".utf8), Array("what do ya want for nothing?".utf8),
+     "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+    ([UInt8](repeating: 0xAA, count: 20), [UInt8](repeating: 0xDD, count: 50),
+     "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"),
+    (Array(1...25), [UInt8](repeating: 0xCD, count: 50),
+     "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"),
+    ([UInt8](repeating: 0x0C, count: 20), Array("Test With Truncation".utf8), "a3b6167473100ee06e0c796c2955552b"),
+    ([UInt8](repeating: 0xAA, count: 131), Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
+     "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+    ([UInt8](repeating: 0xAA, count: 131), Array(("This is a test using a larger than block-size key and a larger than block-size data. "
+      + "The key needs to be hashed before being used by the HMAC algorithm.").utf8),
+     "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"),
+  ])
+  func rfc4231(_ key: [UInt8], _ message: [UInt8], _ tag: String) {
+    let computed = HMACSHA256.authenticate(message, key: key)
+    #expect(computed.count == 32)
+    #expect(SHA256.hex(Array(computed.prefix(tag.count / 2))) == tag)
+  }
+
+  @Test func tagsCompareWholly() {
+    let tag = HMACSHA256.authenticate(Array("entry".utf8), key: Array("key".utf8))
+    #expect(HMACSHA256.tagsEqual(tag, tag))
+    for index in [0, 15, 31] {
+      var changed = tag
+      changed[index] ^= 1
+      #expect(!HMACSHA256.tagsEqual(tag, changed))
+    }
+    #expect(!HMACSHA256.tagsEqual(tag, Array(tag.dropLast())))
   }
 }

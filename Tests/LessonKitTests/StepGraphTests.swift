@@ -98,15 +98,22 @@ struct GraphFixture {
   }
 }
 
-/// A cache in a fresh temporary directory, collecting its warnings.
+/// A cache in a fresh temporary directory, collecting its warnings, with its key in a fresh
+/// state directory beside it (never the user's own).
 final class TemporaryCache: @unchecked Sendable {
   let directory: String
+  /// The state directory holding the key (`keyFile`), outside `directory` as in real use.
+  let stateDirectory: String
   private let lock = NSLock()
   private var collected: [String] = []
 
   init() {
     directory = NSTemporaryDirectory() + "lesson-cache-test-" + UUID().uuidString
+    stateDirectory = directory + "-state"
   }
+
+  /// The key file the cache uses unless told another.
+  var keyFile: String { stateDirectory + "/lesson/cache-key" }
 
   var warnings: [String] {
     lock.lock()
@@ -114,8 +121,8 @@ final class TemporaryCache: @unchecked Sendable {
     return collected
   }
 
-  func make(build: String = "build-A", limit: Int = ResultCache.defaultLimit) -> ResultCache {
-    ResultCache(directory: directory, build: build, limitBytes: limit) { [self] message in
+  func make(build: String = "build-A", limit: Int = ResultCache.defaultLimit, keyFile: String? = nil) -> ResultCache {
+    ResultCache(directory: directory, build: build, keyFile: keyFile ?? self.keyFile, limitBytes: limit) { [self] message in
       lock.lock()
       collected.append(message)
       lock.unlock()
@@ -128,7 +135,10 @@ final class TemporaryCache: @unchecked Sendable {
       .map { steps + "/" + $0 }
   }
 
-  deinit { try? FileManager.default.removeItem(atPath: directory) }
+  deinit {
+    try? FileManager.default.removeItem(atPath: directory)
+    try? FileManager.default.removeItem(atPath: stateDirectory)
+  }
 }
 
 @Suite struct StepGraphTests {

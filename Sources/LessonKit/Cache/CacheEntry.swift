@@ -25,17 +25,23 @@ public struct CachedStep: Sendable, Equatable {
 /// The on-disk form of a `CachedStep`.
 ///
 /// ```
-/// "LESSON-CACHE 1\n"   magic and format version (15 bytes)
+/// "LESSON-CACHE 2\n"   magic and format version (15 bytes)
 /// header length        UInt64, little-endian
 /// header               JSON: key, step, build, output, measurements, seconds, blob table
 /// blobs                the state values, back to back
-/// checksum             SHA-256 of every byte before it (32 bytes)
+/// tag                  HMAC-SHA256 of every byte before it under the cache's key (32 bytes)
 /// ```
-/// Every length is checked against the file's size before anything is sliced or allocated, so a
-/// truncated or hand-edited file is refused with a reason, never trusted and never a trap.
+/// The tag is checked first, so nothing an attacker or a bad disk wrote is parsed; it needs the
+/// user's secret key (`CacheSigningKey`), so an entry edited by hand and hashed again, or one
+/// copied from another user's or machine's cache, is refused like a corrupt one. Every length
+/// is checked against the file's size before anything is sliced or allocated, so a truncated
+/// file is refused with a reason, never trusted and never a trap. Format 1 ended in a plain
+/// SHA-256, which anyone can recompute: its entries are refused, and recomputed.
 enum CacheEntryFormat {
-  static let magic = Array("LESSON-CACHE 1\n".utf8)
-  static let checksumLength = 32
+  static let magic = Array("LESSON-CACHE 2\n".utf8)
+  /// The unkeyed format before it.
+  static let unkeyedMagic = Array("LESSON-CACHE 1\n".utf8)
+  static let tagLength = 32
 
   private struct Header: Codable {
     var key: String
@@ -59,7 +65,7 @@ enum CacheEntryFormat {
     var description: String { reason }
   }
 
-  static func encode(_ entry: CachedStep) throws -> [UInt8] {
+  static func encode(_ entry: CachedStep, key signingKey: CacheSigningKey) throws -> [UInt8] {
     var blobs: [Blob] = []
     var offset = 0
     for name in entry.state.keys.sorted() {
@@ -75,18 +81,22 @@ enum CacheEntryFormat {
     withUnsafeBytes(of: &headerLength) { bytes += $0 }
     bytes += header
     for name in entry.state.keys.sorted() { bytes += entry.state[name]! }
-    bytes += SHA256.hash(bytes)
+    bytes += HMACSHA256.authenticate(bytes, key: signingKey.bytes)
     return bytes
   }
 
-  /// Reads an entry, refusing anything that is not exactly what `encode` wrote for `key` by `build`.
-  static func decode(_ bytes: [UInt8], key: String, build: String) throws -> CachedStep {
-    let minimum = magic.count + 8 + checksumLength
+  /// Reads an entry, refusing anything that is not exactly what `encode` wrote for `key` by
+  /// `build` under `signingKey`.
+  static func decode(_ bytes: [UInt8], key: String, build: String, signingKey: CacheSigningKey) throws -> CachedStep {
+    let minimum = magic.count + 8 + tagLength
+    if bytes.starts(with: unkeyedMagic) {
+      throw Refusal(reason: "it was written by an older lesson, without a key, so it cannot be told from an edited one")
+    }
     guard bytes.count >= minimum else { throw Refusal(reason: "it is truncated (\(bytes.count) bytes)") }
     guard bytes.starts(with: magic) else { throw Refusal(reason: "it is not a lesson cache entry of this format") }
-    let body = bytes.count - checksumLength
-    guard SHA256.hash(Array(bytes[..<body])) == Array(bytes[body...]) else {
-      throw Refusal(reason: "its checksum does not match (the file is corrupt)")
+    let body = bytes.count - tagLength
+    guard HMACSHA256.tagsEqual(HMACSHA256.authenticate(Array(bytes[..<body]), key: signingKey.bytes), Array(bytes[body...])) else {
+      throw Refusal(reason: "its tag does not match: it is corrupt, was edited, or was written with another user's or machine's cache key")
     }
     var headerLength: UInt64 = 0
     for (shift, byte) in bytes[magic.count..<magic.count + 8].enumerated() { headerLength |= UInt64(byte) << (8 * UInt64(shift)) }

@@ -12,10 +12,12 @@ import Foundation
 /// Steps' results on disk, so a lesson re-checks in seconds and resumes without retraining.
 ///
 /// An entry is keyed by everything that determines it (see `StepKey`) and written atomically
-/// with a checksum. Reading trusts nothing: a truncated, corrupt, foreign or hand-edited entry is
-/// reported once as a warning, ignored and recomputed. When the directory cannot be written
-/// (read-only, full, not a directory), the run goes on uncached after one warning. The cache
-/// keeps under `limitBytes` by evicting the least recently used entries.
+/// with a tag under the user's secret key (`CacheSigningKey`, kept outside the directory).
+/// Reading trusts nothing: a truncated, corrupt, foreign (another build, user or machine) or
+/// hand-edited entry is reported once as a warning, ignored and recomputed. When the directory
+/// cannot be written (read-only, full, not a directory), or the key cannot be read or created,
+/// the run goes on uncached after one warning. The cache keeps under `limitBytes` by evicting
+/// the least recently used entries.
 public final class ResultCache: @unchecked Sendable {
   /// The default size bound: 256 MiB (the pretraining lesson needs about 10 MB).
   public static let defaultLimit = 256 << 20
@@ -28,15 +30,23 @@ public final class ResultCache: @unchecked Sendable {
   public let build: String
   /// The size bound.
   public let limitBytes: Int
+  /// The file holding the key entries are tagged with.
+  public let keyFile: String
   private let warn: (String) -> Void
   private var warned: Set<String> = []
   private var writable = true
+  /// The key, read (or created) on first use: commands that only list or clear never touch it.
+  private var signingKey: Result<CacheSigningKey, any Error>?
   private let lock = NSLock()
 
-  /// A cache in `directory` for entries of `build`.
-  public init(directory: String, build: String, limitBytes: Int = ResultCache.defaultLimit, warn: @escaping (String) -> Void) {
+  /// A cache in `directory` for entries of `build`, tagged with the key in `keyFile`.
+  public init(
+    directory: String, build: String, keyFile: String, limitBytes: Int = ResultCache.defaultLimit,
+    warn: @escaping (String) -> Void
+  ) {
     self.directory = directory
     self.build = build
+    self.keyFile = keyFile
     self.limitBytes = limitBytes
     self.warn = warn
   }
@@ -57,9 +67,9 @@ public final class ResultCache: @unchecked Sendable {
   /// The entry stored under `key`, if there is a valid one.
   func load(key: String, step: String) -> CachedStep? {
     let path = file(for: key)
-    guard let bytes = readRegularFile(path) else { return nil }
+    guard let bytes = readRegularFile(path), let signingKey = usableKey() else { return nil }
     do {
-      let entry = try CacheEntryFormat.decode(bytes, key: key, build: build)
+      let entry = try CacheEntryFormat.decode(bytes, key: key, build: build, signingKey: signingKey)
       guard entry.step == step else { throw CacheEntryFormat.Refusal(reason: "it belongs to step '\(entry.step)'") }
       touch(path)
       return entry
@@ -97,9 +107,11 @@ public final class ResultCache: @unchecked Sendable {
     lock.unlock()
     guard open else { return }
     do {
-      let bytes = try CacheEntryFormat.encode(entry)
-      guard bytes.count <= Self.entryLimit else { return }
+      // The folder first: a cache that cannot be written at all never gets to creating a key.
       try prepareDirectory()
+      guard let signingKey = usableKey() else { return }
+      let bytes = try CacheEntryFormat.encode(entry, key: signingKey)
+      guard bytes.count <= Self.entryLimit else { return }
       try AtomicFile.write(bytes, to: file(for: entry.key))
       evict()
     } catch {
@@ -107,6 +119,24 @@ public final class ResultCache: @unchecked Sendable {
       writable = false
       lock.unlock()
       warnOnce("write", "warning: cannot write the result cache (\(error)); continuing without it")
+    }
+  }
+
+  /// The signing key, or nil (after one warning, and with the cache off for reading and
+  /// writing) when it cannot be read or created: without it no entry can be trusted or tagged.
+  private func usableKey() -> CacheSigningKey? {
+    let (result, first) = lock.withLock {
+      if let known = signingKey { return (known, false) }
+      let loaded = Result { try CacheSigningKey.loadOrCreate(at: keyFile) }
+      signingKey = loaded
+      if case .failure = loaded { writable = false }
+      return (loaded, true)
+    }
+    switch result {
+    case .success(let key): return key
+    case .failure(let error):
+      if first { warnOnce("key", "warning: \(error); continuing without the result cache") }
+      return nil
     }
   }
 
@@ -122,12 +152,12 @@ public final class ResultCache: @unchecked Sendable {
     }
   }
 
-  /// `mkdir -p path`.
-  private static func makeDirectories(_ path: String) throws {
+  /// `mkdir -p path`, giving what it creates `mode` (the key's folder is private: 0700).
+  static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws {
     var prefix = path.hasPrefix("/") ? "" : "."
     for component in path.split(separator: "/") {
       prefix += "/" + component
-      guard mkdir(prefix, 0o755) == 0 || errno == EEXIST else {
+      guard mkdir(prefix, mode) == 0 || errno == EEXIST else {
         throw CacheDirectoryError(path: prefix, reason: "it cannot be created: " + String(cString: strerror(errno)))
       }
     }

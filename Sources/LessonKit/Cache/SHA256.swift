@@ -1,6 +1,6 @@
 // MARK: - SHA-256
 
-/// SHA-256 (FIPS 180-4), for cache keys, the build identity and entry checksums.
+/// SHA-256 (FIPS 180-4), for cache keys, the build identity and (as HMAC) entry tags.
 ///
 /// Written here rather than taken from swift-crypto: the cache needs one hash function, and
 /// swift-crypto would bring BoringSSL into every build for it. Tested against the FIPS vectors.
@@ -134,4 +134,36 @@ public struct SHA256 {
     0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
     0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
   ]
+}
+
+// MARK: - HMAC
+
+/// HMAC-SHA256 (RFC 2104): the tag that proves a cache entry was written by a holder of the
+/// cache's key. A plain hash only proves the bytes agree with themselves: anyone who edits an
+/// entry can hash it again; without the key nobody can tag it again.
+public enum HMACSHA256 {
+  /// SHA-256's block size, which the key is padded (or first hashed) to.
+  static let blockSize = 64
+
+  /// The tag of `message` under `key` (32 bytes).
+  public static func authenticate(_ message: [UInt8], key: [UInt8]) -> [UInt8] {
+    var block = key.count > blockSize ? SHA256.hash(key) : key
+    block += [UInt8](repeating: 0, count: blockSize - block.count)
+    var inner = SHA256()
+    inner.update(block.map { $0 ^ 0x36 })
+    inner.update(message)
+    var outer = SHA256()
+    outer.update(block.map { $0 ^ 0x5C })
+    outer.update(inner.finalize())
+    return outer.finalize()
+  }
+
+  /// Whether two tags are equal, in time that does not depend on where they first differ (so
+  /// timing cannot be used to find a valid tag byte by byte).
+  public static func tagsEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    guard a.count == b.count else { return false }
+    var difference: UInt8 = 0
+    for index in a.indices { difference |= a[index] ^ b[index] }
+    return difference == 0
+  }
 }

@@ -50,8 +50,9 @@ public protocol DeclaredStateKey: Sendable {
 
 /// A value the result cache can store on disk and read back.
 ///
-/// Decoding must validate: a corrupt or foreign entry is refused by its checksum first, but
-/// `init(cacheEncoded:)` must still throw rather than trap on bytes it cannot read.
+/// Decoding must validate: a corrupt or foreign entry is refused by its tag (an HMAC under the
+/// user's key) first, but `init(cacheEncoded:)` must still throw rather than trap on bytes it
+/// cannot read.
 public protocol CacheableState {
   func cacheEncoded() throws -> Data
   init(cacheEncoded data: Data) throws

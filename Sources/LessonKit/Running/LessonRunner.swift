@@ -38,12 +38,14 @@ public final class LessonRunner {
   /// Steps whose written state is present in the context.
   private var stateReady: Set<String> = []
   private var keys: [String: String] = [:]
-  /// Set when a step overran its timeout: its thread may still be using the context.
+  /// Set when a step overran its timeout, or its thread could not be stopped after another of
+  /// its threads trapped: its thread may still be using the context.
   private var abandonedBy: String?
   /// The lesson's parameters (of its steps and everything they depend on).
   public let parameters: [ParameterSpec]
 
-  /// Whether any runner in this process left a timed-out step's thread running.
+  /// Whether any runner in this process left a step's thread running or parked (a step that
+  /// timed out, or trapped on any of its threads).
   ///
   /// Such a thread may still be computing when the command ends, and `exit(3)` would run the
   /// process's exit handlers and static destructors under it (a crash at exit, not the exit code
@@ -154,7 +156,7 @@ public final class LessonRunner {
       records[id] = record
       return record
     }
-    if let abandonedBy { return fail("not run: step '\(abandonedBy)' timed out and may still be running") }
+    if let abandonedBy { return fail("not run: step '\(abandonedBy)' timed out (or could not be stopped after a trap) and may still be running") }
     guard let step = registry.step(id) else { return fail("step '\(id)' is not registered") }
     for upstream in registry.upstream(of: id) {
       if let failure = ensure(upstream).failure { return fail("dependency '\(upstream)' failed: \(failure)") }
@@ -252,8 +254,28 @@ public final class LessonRunner {
       // The worker is parked in the handler for good: the context is the runner's again, and
       // the steps that do not read this one's state still run. (Parked, it is still a thread
       // the process must not tear down under it.)
+      StepTrapGuard.forget(watch)
       Self.abandonedWork.withLock { $0 = true }
       return (StepTrapGuard.describe(signal) + location, seconds(since: start))
+    case .foreignTrap(let signal):
+      // Another thread trapped while this step ran (steps run one at a time: it was this
+      // step's). That thread is parked; the step's own is usually waiting for it forever, or
+      // still computing: park it as well, so the context is the runner's again.
+      Self.abandonedWork.withLock { $0 = true }
+      let message = StepTrapGuard.describe(signal) + " on a thread the step started" + location
+      guard StepTrapGuard.stopStepThread(reportingTo: watch) else {
+        // It did not stop: like a timed-out step, it may still write to the context.
+        abandonedBy = id
+        return (message + "; its own thread could not be stopped and may still be running", seconds(since: start))
+      }
+      StepTrapGuard.forget(watch)
+      return (message, seconds(since: start))
+    case .parked:
+      // Only `stopStepThread` asks for a park and reads the answer itself, so this byte cannot
+      // come first; were it to, the thread is parked all the same.
+      StepTrapGuard.forget(watch)
+      Self.abandonedWork.withLock { $0 = true }
+      return ("stopped" + location, seconds(since: start))
     }
   }
 

@@ -43,10 +43,12 @@ public struct RunConfiguration: Sendable {
 }
 
 extension CommandEnvironment {
-  /// The result cache in the standard directory, warning on stderr.
+  /// The result cache in the standard directory, tagged with the user's key, warning on stderr.
   public func resultCache() -> ResultCache {
     let err = self.err
     let build = numericEnvironment.isEmpty ? BuildIdentity.current : BuildIdentity.current + " with " + numericEnvironment
-    return ResultCache(directory: cacheDirectory ?? ResultCache.standardDirectory(), build: build, warn: { err($0) })
+    return ResultCache(
+      directory: cacheDirectory ?? ResultCache.standardDirectory(), build: build,
+      keyFile: CacheSigningKey.standardPath(), warn: { err($0) })
   }
 }

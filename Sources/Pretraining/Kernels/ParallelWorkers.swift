@@ -7,32 +7,51 @@ import Foundation
 /// semaphore, so a step costs two wake-ups rather than thread creation. (`concurrentPerform` was
 /// measured falling back to running every iteration on the caller in ~1 of 6 calls when the
 /// machine was busy, which serializes a whole forward or backward pass.) With one worker the
-/// body runs inline and no thread is ever created. Not reentrant: `body` must not call `run`.
-enum ParallelWorkers {
-  static func run(_ count: Int, _ body: @Sendable (Int) -> Void) {
+/// body runs inline and no thread is ever created.
+///
+/// Each call borrows an idle pool of helpers and gives it back when every worker is done; a
+/// caller that finds none idle starts a new one. So a run that never finishes (a helper trapped
+/// and was parked by the lesson runner's trap guard, its caller waiting for it forever) only
+/// loses its own pool: a later training step gets another instead of waiting on it for good.
+/// Concurrent callers (tests training two models at once) each get their own helpers, and a
+/// body that calls `run` again borrows a second pool rather than deadlocking. (`package`: the
+/// package's tests exercise the pool directly; it is not part of the library's API.)
+package enum ParallelWorkers {
+  package static func run(_ count: Int, _ body: @Sendable (Int) -> Void) {
     if count <= 1 {
       body(0)
       return
     }
-    WorkerPool.shared.run(count, body)
+    let pool = WorkerPool.borrow()
+    pool.run(count, body)
+    WorkerPool.giveBack(pool)
   }
 }
 
-/// The helper threads behind ``ParallelWorkers``.
+/// One set of helper threads behind ``ParallelWorkers``, used by one caller at a time.
 final class WorkerPool: @unchecked Sendable {
-  // @unchecked: `task` is written only by the caller while every helper is parked, and the
-  // semaphores order that write before the helpers' reads; `lock` serializes callers.
-  static let shared = WorkerPool()
+  // @unchecked: `task` is written only by the borrowing caller while every helper is parked,
+  // and the semaphores order that write before the helpers' reads; a pool is borrowed by one
+  // caller at a time (`idle` is only touched under `idleLock`).
+  private nonisolated(unsafe) static var idle: [WorkerPool] = []
+  private static let idleLock = NSLock()
 
   private var helpers: [Thread] = []
   private var wakeUps: [DispatchSemaphore] = []
   private let finished = DispatchSemaphore(value: 0)
   private var task: (@Sendable (Int) -> Void)?
-  private let lock = NSLock()
+
+  /// An idle pool, or a new one.
+  static func borrow() -> WorkerPool {
+    idleLock.withLock { idle.popLast() } ?? WorkerPool()
+  }
+
+  /// Returns a pool whose run has finished to the idle ones.
+  static func giveBack(_ pool: WorkerPool) {
+    idleLock.withLock { idle.append(pool) }
+  }
 
   func run(_ count: Int, _ body: @Sendable (Int) -> Void) {
-    lock.lock()
-    defer { lock.unlock() }
     startHelpers(upTo: count - 1)
     withoutActuallyEscaping(body) { escapingBody in
       task = escapingBody
