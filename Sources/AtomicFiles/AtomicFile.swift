@@ -37,21 +37,10 @@ public enum AtomicFile {
   /// Writes `bytes` to `path`, creating the parent directory when `createDirectory` is set.
   public static func write(_ bytes: [UInt8], to path: String, createDirectory: Bool = false) throws {
     let given = URL(fileURLWithPath: path).standardizedFileURL
-    if createDirectory {
-      let directory = given.deletingLastPathComponent()
-      do {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-      } catch {
-        throw FileWriteError(path: directory.path, operation: "create the directory", reason: error.localizedDescription)
-      }
-    }
+    if createDirectory { try makeDirectories(given.deletingLastPathComponent().path) }
     let target = try replaceableTarget(given.path)
     let directory = (target.path as NSString).deletingLastPathComponent
-    // The pid and a random suffix keep concurrent writers off each other's temporary file; the
-    // `.tmp-` infix lets `.gitignore` (`*.safetensors.tmp*`) hide what a killed process leaves.
-    let name = (target.path as NSString).lastPathComponent
-    let temporary = (directory as NSString).appendingPathComponent(
-      "\(name).tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))")
+    let temporary = temporaryName(for: target.path)
     // Registered before it exists, so an interrupt between open and rename removes it.
     inFlight.insert(temporary)
     defer { inFlight.remove(temporary) }
@@ -61,17 +50,7 @@ public enum AtomicFile {
     }
     var closed = false
     do {
-      try bytes.withUnsafeBytes { raw in
-        var offset = 0
-        while offset < raw.count {
-          let written = systemWrite(descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset)
-          if written < 0 {
-            if errno == EINTR { continue }
-            throw FileWriteError(path: temporary, operation: "write", reason: lastError())
-          }
-          offset += written
-        }
-      }
+      try writeAll(bytes, to: descriptor, named: temporary)
       if let existing = target.existing {
         // open() applied the umask; the replacement gets exactly the old bits, and the old owner
         // when we are allowed to give it (root rewriting a user's file); otherwise ours.
@@ -91,12 +70,7 @@ public enum AtomicFile {
       _ = unlink(temporary)
       throw error
     }
-    // Make the rename durable too; best effort, some file systems refuse to fsync a directory.
-    let directoryDescriptor = open(directory, O_RDONLY | O_CLOEXEC)
-    if directoryDescriptor >= 0 {
-      _ = fsync(directoryDescriptor)
-      _ = close(directoryDescriptor)
-    }
+    syncDirectory(directory)
   }
 
   /// Creates `path` holding `bytes` with exactly `mode`, unless a file is already there.
@@ -109,9 +83,7 @@ public enum AtomicFile {
   /// - Returns: true when this call created it; false when a file was already at `path`.
   public static func create(_ bytes: [UInt8], at path: String, mode: mode_t) throws -> Bool {
     let directory = (path as NSString).deletingLastPathComponent
-    let name = (path as NSString).lastPathComponent
-    let temporary = (directory as NSString).appendingPathComponent(
-      "\(name).tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))")
+    let temporary = temporaryName(for: path)
     inFlight.insert(temporary)
     defer { inFlight.remove(temporary) }
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
@@ -123,17 +95,7 @@ public enum AtomicFile {
     do {
       // open() applied the umask; the file gets exactly `mode`.
       guard fchmod(descriptor, mode) == 0 else { throw FileWriteError(path: temporary, operation: "set the mode of", reason: lastError()) }
-      try bytes.withUnsafeBytes { raw in
-        var offset = 0
-        while offset < raw.count {
-          let written = systemWrite(descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset)
-          if written < 0 {
-            if errno == EINTR { continue }
-            throw FileWriteError(path: temporary, operation: "write", reason: lastError())
-          }
-          offset += written
-        }
-      }
+      try writeAll(bytes, to: descriptor, named: temporary)
       guard fsync(descriptor) == 0 else { throw FileWriteError(path: temporary, operation: "fsync", reason: lastError()) }
       closed = true
       guard close(descriptor) == 0 else { throw FileWriteError(path: temporary, operation: "close", reason: lastError()) }
@@ -145,12 +107,23 @@ public enum AtomicFile {
       if errno == EEXIST { return false }
       throw FileWriteError(path: path, operation: "create", reason: lastError())
     }
-    let directoryDescriptor = open(directory, O_RDONLY | O_CLOEXEC)
-    if directoryDescriptor >= 0 {
-      _ = fsync(directoryDescriptor)
-      _ = close(directoryDescriptor)
-    }
+    syncDirectory(directory)
     return true
+  }
+
+  /// `mkdir -p path`, giving the folders it creates `mode` (0700 for a private one); the error
+  /// says in plain words what is in the way, not Foundation's error dump.
+  public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws {
+    var prefix = path.hasPrefix("/") ? "" : "."
+    for component in path.split(separator: "/") {
+      prefix += "/" + component
+      guard mkdir(prefix, mode) == 0 || errno == EEXIST else {
+        throw FileWriteError(path: prefix, operation: "create the directory", reason: lastError())
+      }
+    }
+    guard case .directory = FileKind.of(path) else {
+      throw FileWriteError(path: path, operation: "create the directory", reason: "it is \(FileKind.of(path).phrase)")
+    }
   }
 
   /// Writes `text` as UTF-8 to `path`.
@@ -236,6 +209,37 @@ public enum AtomicFile {
   }
 
   private static func lastError() -> String { String(cString: strerror(errno)) }
+
+  /// A fresh name beside `path` for its temporary file. The pid and a random suffix keep
+  /// concurrent writers off each other's file; the `.tmp-` infix lets `.gitignore`
+  /// (`*.safetensors.tmp*`) hide what a killed process leaves.
+  private static func temporaryName(for path: String) -> String {
+    path + ".tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+  }
+
+  /// Writes all of `bytes` to `descriptor`, retrying short writes and EINTR.
+  private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, named path: String) throws {
+    try bytes.withUnsafeBytes { raw in
+      var offset = 0
+      while offset < raw.count {
+        let written = systemWrite(descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          throw FileWriteError(path: path, operation: "write", reason: lastError())
+        }
+        offset += written
+      }
+    }
+  }
+
+  /// Makes a rename or link in `directory` durable; best effort, some file systems refuse to
+  /// fsync a directory.
+  private static func syncDirectory(_ directory: String) {
+    let descriptor = open(directory, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return }
+    _ = fsync(descriptor)
+    _ = close(descriptor)
+  }
 
   // MARK: - Writes in progress
 

@@ -11,12 +11,17 @@ extension DPOLesson {
     return try context.require(dataKey).enumerated().map { run, data in (data, try models[run: run].makeModel()) }
   }
 
-  /// Each run's preference report for its model of `key`, against its reference, at the lesson's β.
-  static func reports(of key: StateKey<TrainedPolicies>, in context: StepContext) throws -> [PreferenceReport] {
+  /// Each run's preference report for its model, against its reference, at the lesson's β.
+  static func reports(of runs: [(data: PreferenceData, model: MiniGPT)], in context: StepContext) throws -> [PreferenceReport] {
     let references = try context.require(referenceKey)
-    return try runs(with: key, in: context).enumerated().map { run, pair in
+    return try runs.enumerated().map { run, pair in
       try preferences(of: pair.model, against: try references[run: run].makeModel(), on: pair.data.heldOutPairs, beta: context[beta])
     }
+  }
+
+  /// Each run's share of right greedy answers to its held-out questions.
+  static func greedyAccuracy(of runs: [(data: PreferenceData, model: MiniGPT)]) throws -> OverRuns {
+    try overRuns(runs) { data, model in try replies(of: model, to: data.heldOut, tokenizer: data.tokenizer).accuracy }
   }
 
   @LessonBundleBuilder static var supervisedBaseline: [BundleEntry] {
@@ -25,7 +30,7 @@ extension DPOLesson {
       measures: ["dpo-accuracy-before", "dpo-likelihood-accuracy-before", "dpo-likelihood-right-before",
                  "dpo-likelihood-closer-before"]
     ) { context in
-      let before = try reports(of: referenceKey, in: context)   // each policy is a copy of its reference
+      let before = try reports(of: try runs(with: referenceKey, in: context), in: context)   // each policy is a copy of its reference
       let largest = before.flatMap { $0.margins.map { abs($0) } }.max() ?? .nan
       context.text("Every policy is a copy of its reference: the largest reward margin on any run's held-out pairs is \(largest).")
       context.measure("dpo-accuracy-before", overRuns(before) { $0.rewardAccuracy() }.mean)
@@ -54,10 +59,9 @@ extension DPOLesson {
       measures: ["dpo-accuracy-sft", "dpo-accuracy-sft-right", "dpo-accuracy-sft-closer", "dpo-likelihood-accuracy-sft",
                  "dpo-greedy-sft", "dpo-sft-chosen-change"]
     ) { context in
-      let reports = try reports(of: supervisedKey, in: context)
-      let greedy = try overRuns(try runs(with: supervisedKey, in: context)) { data, model in
-        try replies(of: model, to: data.heldOut, tokenizer: data.tokenizer).accuracy
-      }
+      let tuned = try runs(with: supervisedKey, in: context)
+      let reports = try reports(of: tuned, in: context)
+      let greedy = try greedyAccuracy(of: tuned)
       context.measure("dpo-accuracy-sft", overRuns(reports) { $0.rewardAccuracy() }.mean)
       context.measure("dpo-accuracy-sft-right", overRuns(reports) { $0.rewardAccuracy(.rightOverOffByOne) }.mean)
       context.measure("dpo-accuracy-sft-closer", overRuns(reports) { $0.rewardAccuracy(.closerOverFarther) }.mean)
@@ -116,11 +120,9 @@ extension DPOLesson {
       measures: ["dpo-accuracy-after", "dpo-accuracy-after-right", "dpo-accuracy-after-closer", "dpo-likelihood-accuracy-after",
                  "dpo-reward-margin", "dpo-sft-reward-margin", "dpo-greedy-after", "dpo-chosen-barely-moves", "dpo-beats-sft-runs"]
     ) { context in
-      let keys = [referenceKey, supervisedKey, optimizedKey]
-      let reports = try keys.map { try Self.reports(of: $0, in: context) }
-      let greedy = try keys.map { key in
-        try overRuns(try runs(with: key, in: context)) { data, model in try replies(of: model, to: data.heldOut, tokenizer: data.tokenizer).accuracy }
-      }
+      let models = try [referenceKey, supervisedKey, optimizedKey].map { try runs(with: $0, in: context) }
+      let reports = try models.map { try Self.reports(of: $0, in: context) }
+      let greedy = try models.map(greedyAccuracy)
       func figure(_ measure: (PreferenceReport) -> Double) -> [OverRuns] { reports.map { overRuns($0, measure) } }
       context.table(
         "the held-out pairs and questions, mean (lowest to highest run) over \(reports[0].count) runs",

@@ -100,7 +100,7 @@ extension DPOLesson {
         return run.heldOut.filter { pairedPrompts.contains($0.prompt) }.count
       }.reduce(0, +)
       let heldOutUnion = Set(runs.flatMap { $0.heldOut })
-      context.text("Over the \(runs.count) runs, \(heldOutUnion.count) of the 100 questions are held out at least once.")
+      context.text("Over the \(runs.count) runs, \(heldOutUnion.count) of the \(data.train.count + data.heldOut.count) questions are held out at least once.")
       context.measure("dpo-vocabulary-size", tokenizer.vocabularySize)
       context.measure("dpo-question-count", data.train.count + data.heldOut.count)
       context.measure("dpo-train-questions", data.train.count)

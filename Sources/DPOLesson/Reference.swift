@@ -35,9 +35,7 @@ extension DPOLesson {
           return try pass.sequenceLogProbabilities().reduce(0.0) { $0 + exp(Double($1)) } / Double(answers.count)
         }
       }
-      let greedy = try overRuns(Array(zip(runs, references))) { data, run in
-        try replies(of: run.model, to: data.heldOut, tokenizer: data.tokenizer).accuracy
-      }
+      let greedy = try greedyAccuracy(of: zip(runs, references).map { ($0, $1.model) })
       let loss = overRuns(references) { Double($0.summary.evaluations.last?.val ?? .nan) }
       context.table(
         "the references on their held-out questions, mean (lowest to highest) over \(runs.count) runs", headers: ["answer", "probability"],

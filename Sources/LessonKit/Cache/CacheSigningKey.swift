@@ -41,7 +41,7 @@ public struct CacheSigningKey: Sendable, Equatable {
     if let key = try read(path) { return key }
     do {
       // Mode 0700 for what is created: the key's folder is nobody else's business.
-      try ResultCache.makeDirectories((path as NSString).deletingLastPathComponent, mode: 0o700)
+      try AtomicFile.makeDirectories((path as NSString).deletingLastPathComponent, mode: 0o700)
     } catch {
       throw Refusal(path: path, reason: "cannot be created (\(error))")
     }

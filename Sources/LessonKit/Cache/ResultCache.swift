@@ -146,23 +146,9 @@ public final class ResultCache: @unchecked Sendable {
     for path in [directory, entryDirectory] {
       switch FileKind.of(path) {
       case .directory: continue
-      case .missing, .unreadable: try Self.makeDirectories(path)
+      case .missing, .unreadable: try AtomicFile.makeDirectories(path)
       case let kind: throw CacheDirectoryError(path: path, reason: "it is \(kind.phrase), not a directory")
       }
-    }
-  }
-
-  /// `mkdir -p path`, giving what it creates `mode` (the key's folder is private: 0700).
-  static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws {
-    var prefix = path.hasPrefix("/") ? "" : "."
-    for component in path.split(separator: "/") {
-      prefix += "/" + component
-      guard mkdir(prefix, mode) == 0 || errno == EEXIST else {
-        throw CacheDirectoryError(path: prefix, reason: "it cannot be created: " + String(cString: strerror(errno)))
-      }
-    }
-    guard case .directory = FileKind.of(path) else {
-      throw CacheDirectoryError(path: path, reason: "it cannot be created: " + FileKind.of(path).phrase)
     }
   }
 
